@@ -1,0 +1,62 @@
+/** REST resources as they appear on the wire (JSON, ISO dates, camelCase). */
+
+export type MessageRole = 'user' | 'assistant' | 'tool' | 'system';
+/** `incomplete`: the stream was cut (cancel, disconnect, provider failure mid-answer). */
+export type MessageStatus = 'complete' | 'incomplete' | 'failed';
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  seq: number;
+  createdAt: string;
+  clientMessageId?: string | null;
+  provider?: string | null;
+  model?: string | null;
+  /** True when the offline provider (no model) produced this answer. */
+  offline?: boolean;
+  usage?: Usage | null;
+}
+
+export interface Conversation {
+  id: string;
+  title: string | null;
+  createdAt: string;
+  updatedAt: string;
+  lastSeq: number;
+}
+
+export interface Page<T> {
+  data: T[];
+  /** Pass as `cursor` to fetch the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface EndUser {
+  id: string;
+  externalId: string | null;
+  anonymous: boolean;
+  name?: string | null;
+  email?: string | null;
+}
+
+export interface SessionTokens {
+  accessToken: string;
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+  refreshToken: string;
+  user: EndUser;
+}
+
+/** Non-streamed answer to `POST /v1/conversations/:id/messages`. */
+export interface TurnResult {
+  message: Message;
+  response: Message;
+}

@@ -1,0 +1,115 @@
+import path from 'node:path';
+
+/** Validated server configuration. Built once from the environment at start. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** `null` selects the embedded PGlite database in `dataDir`. */
+  databaseUrl: string | null;
+  /** `null` selects the in-process queue, pub/sub and rate limiter. */
+  redisUrl: string | null;
+  dataDir: string;
+  adminToken: string | null;
+  jwtSecret: string;
+  jwtAccessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  openaiApiKey: string | null;
+  openaiBaseUrl: string | null;
+  anthropicApiKey: string | null;
+  weatherApiKey: string | null;
+  defaultModel: string;
+  logLevel: string;
+  bodyLimitBytes: number;
+  publicUrl: string | null;
+  trustProxy: boolean;
+  /** Pause between offline-provider words, so streaming is visible in the demo. */
+  offlineWordDelayMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string): string | null {
+  const v = env[name]?.trim();
+  return v ? v : null;
+}
+
+function int(env: Env, name: string, fallback: number, problems: string[], min = 1): number {
+  const raw = str(env, name);
+  if (raw === null) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    problems.push(`${name} must be an integer >= ${min} (got "${raw}")`);
+    return fallback;
+  }
+  return n;
+}
+
+function url(env: Env, name: string, protocols: string[], problems: string[]): string | null {
+  const raw = str(env, name);
+  if (raw === null) return null;
+  try {
+    const u = new URL(raw);
+    if (!protocols.includes(u.protocol)) {
+      problems.push(`${name} must use ${protocols.join(' or ')} (got "${u.protocol}")`);
+    }
+  } catch {
+    problems.push(`${name} is not a valid URL`);
+  }
+  return raw;
+}
+
+/**
+ * Reads the conventional environment names. Every bad value is reported at
+ * once so an operator fixes them in one pass.
+ */
+export function loadConfig(env: Env = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
+  const problems: string[] = [];
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems);
+  const jwtSecret = str(env, 'JWT_SECRET_KEY');
+  if (jwtSecret !== null && jwtSecret.length < 32) {
+    problems.push('JWT_SECRET_KEY must be at least 32 characters');
+  }
+  if (databaseUrl && jwtSecret === null && !overrides.jwtSecret) {
+    problems.push('JWT_SECRET_KEY is required when DATABASE_URL is set (production mode)');
+  }
+  const adminToken = str(env, 'PARLEY_ADMIN_TOKEN');
+  if (adminToken !== null && adminToken.length < 16) {
+    problems.push('PARLEY_ADMIN_TOKEN must be at least 16 characters');
+  }
+  const logLevel = str(env, 'LOG_LEVEL') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
+  }
+  const config: ServerConfig = {
+    port: int(env, 'PORT', 3000, problems, 0),
+    host: str(env, 'HOST') ?? '127.0.0.1',
+    databaseUrl,
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], problems),
+    dataDir: path.resolve(str(env, 'PARLEY_DATA_DIR') ?? '.parley/data'),
+    adminToken,
+    // Embedded mode generates and persists a secret (see embedded-secrets.ts).
+    jwtSecret: jwtSecret ?? '',
+    jwtAccessTtlSeconds: int(env, 'JWT_ACCESS_TOKEN_EXPIRE_MINUTES', 15, problems) * 60,
+    refreshTtlSeconds: int(env, 'JWT_REFRESH_TOKEN_EXPIRE_DAYS', 30, problems) * 86400,
+    openaiApiKey: str(env, 'OPENAI_API_KEY'),
+    openaiBaseUrl: url(env, 'OPENAI_BASE_URL', ['http:', 'https:'], problems),
+    anthropicApiKey: str(env, 'ANTHROPIC_API_KEY'),
+    weatherApiKey: str(env, 'WEATHER_API_KEY'),
+    defaultModel: str(env, 'PARLEY_DEFAULT_MODEL') ?? 'gpt-4o-mini',
+    logLevel,
+    bodyLimitBytes: int(env, 'PARLEY_BODY_LIMIT_BYTES', 256 * 1024, problems),
+    publicUrl: url(env, 'PARLEY_PUBLIC_URL', ['http:', 'https:'], problems),
+    trustProxy: str(env, 'PARLEY_TRUST_PROXY') === 'true',
+    offlineWordDelayMs: int(env, 'PARLEY_OFFLINE_WORD_DELAY_MS', 20, problems, 0),
+    ...overrides,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

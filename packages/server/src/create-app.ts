@@ -1,0 +1,122 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { AppServices } from './app-services.js';
+import { buildServices } from './app-services.js';
+import type { ServerConfig } from './config/env.js';
+import type { Database } from './db/connect.js';
+import { migrateLatest, openDatabase } from './db/connect.js';
+import { errorMiddleware } from './http/error-middleware.js';
+import { jsonBody } from './http/json-body.js';
+import { requestIdMiddleware } from './http/request-id.js';
+import { securityHeaders } from './http/security-headers.js';
+import './http/koa-state.js';
+import type { Infra } from './infra/index.js';
+import { createInfra } from './infra/index.js';
+import { createLogger } from './logger.js';
+import { buildProviders } from './providers/build-providers.js';
+import type { ProviderRegistry } from './providers/registry.js';
+import { adminKeyRoutes } from './routes/admin-keys.js';
+import { adminTenantRoutes } from './routes/admin-tenants.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { demoRoutes } from './routes/demo.js';
+import { healthRoutes } from './routes/health.js';
+import { messageRoutes } from './routes/messages.js';
+import { sessionRoutes } from './routes/sessions.js';
+
+export interface CreateAppOptions {
+  /** Reuse an open database (tests); otherwise opened from config. */
+  db?: Database;
+  infra?: Infra;
+  providers?: ProviderRegistry;
+  defaultModels?: string[];
+  log?: Logger;
+  /** Run migrations on start (default true). */
+  migrate?: boolean;
+}
+
+export interface ParleyApp {
+  koa: Koa;
+  services: AppServices;
+  /** Node request handler, for in-process tests without a port. */
+  callback(): http.RequestListener;
+  listen(port?: number, host?: string): Promise<http.Server & { url: string }>;
+  close(): Promise<void>;
+}
+
+/** Builds a Parley server. Nothing happens at import; everything here is explicit. */
+export async function createApp(config: ServerConfig, opts: CreateAppOptions = {}): Promise<ParleyApp> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const db =
+    opts.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? null : config.dataDir }));
+  if (opts.migrate !== false) await migrateLatest(db);
+  const infra =
+    opts.infra ??
+    (await createInfra({
+      redisUrl: config.redisUrl,
+      onJobError: (name, err) => log.error({ err, job: name }, 'background job failed'),
+    }));
+  const built = opts.providers ? null : buildProviders(config);
+  const services = buildServices({
+    config,
+    log,
+    db,
+    infra,
+    providers: opts.providers ?? built!.registry,
+    defaultModels: opts.defaultModels ?? built?.defaultModels ?? ['offline:offline'],
+  });
+  const stops = await Promise.all([services.apiKeys.start(), services.tenants.start()]);
+
+  const koa = new Koa({ proxy: config.trustProxy });
+  koa.silent = true; // errors are logged once, by errorMiddleware
+  koa.use(requestIdMiddleware(log));
+  koa.use(errorMiddleware());
+  koa.use(securityHeaders(config));
+  koa.use(jsonBody(config.bodyLimitBytes));
+  for (const router of [
+    healthRoutes(services),
+    demoRoutes(services),
+    adminTenantRoutes(services),
+    adminKeyRoutes(services),
+    sessionRoutes(services),
+    conversationRoutes(services),
+    messageRoutes(services),
+  ]) {
+    koa.use(router.routes());
+    koa.use(router.allowedMethods({ throw: true }));
+  }
+
+  const servers = new Set<http.Server>();
+  return {
+    koa,
+    services,
+    callback: () => koa.callback(),
+    async listen(port = config.port, host = config.host) {
+      const server = http.createServer(koa.callback());
+      servers.add(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, resolve);
+      });
+      const addr = server.address() as AddressInfo;
+      const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+      return Object.assign(server, { url: `http://${shownHost}:${addr.port}` });
+    },
+    async close() {
+      services.activeTurns.abortAll();
+      await Promise.all(
+        [...servers].map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.closeAllConnections();
+              s.close(() => resolve());
+            }),
+        ),
+      );
+      await Promise.all(stops.map((stop) => stop()));
+      if (!opts.infra) await infra.close();
+      if (!opts.db) await db.close();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import knexFactory from 'knex';
+import type { Knex } from 'knex';
+import { migrationSource } from '../../../../migrations/index.js';
+
+export interface DatabaseOptions {
+  /** PostgreSQL URL; `null` opens the embedded PGlite database. */
+  url: string | null;
+  /** PGlite data directory; `null` keeps it in memory (tests). */
+  dataDir: string | null;
+  embeddingDimensions?: number;
+  pool?: { min: number; max: number };
+}
+
+export interface Database {
+  knex: Knex;
+  kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  const userParams = { embeddingDimensions: opts.embeddingDimensions ?? 512 };
+  if (opts.url) {
+    const knex = knexFactory({
+      client: 'pg',
+      connection: opts.url,
+      pool: opts.pool ?? { min: 2, max: 10 },
+      migrations: { migrationSource, tableName: 'knex_migrations' },
+    }).withUserParams(userParams);
+    return { knex, kind: 'postgres', close: () => knex.destroy() };
+  }
+  return openPglite(opts.dataDir, userParams);
+}
+
+async function openPglite(dataDir: string | null, userParams: Record<string, unknown>): Promise<Database> {
+  // Loaded lazily: production never pays for the WASM build.
+  const [{ PGlite }, { vector }, { default: ClientPgLite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/vector'),
+    import('knex-pglite'),
+  ]);
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
+  const knex = knexFactory({
+    client: ClientPgLite as unknown as typeof knexFactory.Client,
+    dialect: 'postgres',
+    connection: () => ({ pglite }) as object,
+    migrations: { migrationSource, tableName: 'knex_migrations' },
+  } as Knex.Config).withUserParams(userParams);
+  return {
+    knex,
+    kind: 'pglite',
+    close: async () => {
+      await knex.destroy(); // knex-pglite closes the PGlite instance with its pool
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+export async function migrateLatest(db: Database): Promise<string[]> {
+  const [, applied] = (await db.knex.migrate.latest()) as [number, string[]];
+  return applied;
+}

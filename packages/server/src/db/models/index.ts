@@ -1,0 +1,13 @@
+export { Tenant } from './tenant.js';
+export { ApiKey } from './api-key.js';
+export { User } from './user.js';
+export { Session } from './session.js';
+export { Preference } from './preference.js';
+export { Conversation } from './conversation.js';
+export { Message } from './message.js';
+export { Memory } from './memory.js';
+export { ToolConfig } from './tool-config.js';
+export { ToolExecution } from './tool-execution.js';
+export { UploadedFile } from './uploaded-file.js';
+export { AnalyticsEvent } from './analytics-event.js';
+export { UsageRecord } from './usage-record.js';

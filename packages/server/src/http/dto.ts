@@ -1,0 +1,68 @@
+import type { Conversation, EndUser, Message } from '@parley/sdk/protocol';
+
+/** Database rows → wire resources. The only place column names meet JSON names. */
+
+type Row = Record<string, unknown>;
+
+const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
+
+export function toEndUser(row: Row): EndUser {
+  return {
+    id: row.id as string,
+    externalId: (row.external_id as string | null) ?? null,
+    anonymous: Boolean(row.anonymous),
+    name: (row.name as string | null) ?? null,
+    email: (row.email as string | null) ?? null,
+  };
+}
+
+export function toConversation(row: Row): Conversation {
+  return {
+    id: row.id as string,
+    title: (row.title as string | null) ?? null,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    lastSeq: Number(row.last_seq),
+  };
+}
+
+export function toMessage(row: Row): Message {
+  const msg: Message = {
+    id: row.id as string,
+    conversationId: row.conversation_id as string,
+    role: row.role as Message['role'],
+    content: row.content as string,
+    status: row.status as Message['status'],
+    seq: Number(row.seq),
+    createdAt: iso(row.created_at),
+    clientMessageId: (row.client_message_id as string | null) ?? null,
+  };
+  if (row.role === 'assistant') {
+    msg.provider = (row.provider as string | null) ?? null;
+    msg.model = (row.model as string | null) ?? null;
+    msg.offline = Boolean(row.offline);
+    msg.usage =
+      row.input_tokens == null
+        ? null
+        : { inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens ?? 0) };
+  }
+  return msg;
+}
+
+export function toTenant(row: Row): { id: string; name: string; settings: unknown; createdAt: string } {
+  return { id: row.id as string, name: row.name as string, settings: row.settings, createdAt: iso(row.created_at) };
+}
+
+export function toApiKey(row: Row): Record<string, unknown> {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    type: row.type,
+    name: row.name ?? null,
+    prefix: row.prefix,
+    allowedOrigins: row.allowed_origins ?? [],
+    createdAt: iso(row.created_at),
+    lastUsedAt: row.last_used_at ? iso(row.last_used_at) : null,
+    revokedAt: row.revoked_at ? iso(row.revoked_at) : null,
+  };
+}

@@ -1,0 +1,14 @@
+export { createApp } from './create-app.js';
+export type { CreateAppOptions, ParleyApp } from './create-app.js';
+export { loadConfig, ConfigError } from './config/env.js';
+export type { ServerConfig } from './config/env.js';
+export { startServer } from './start-server.js';
+export { runServerCommand } from './run-server-command.js';
+export { openDatabase, migrateLatest } from './db/connect.js';
+export type { Database } from './db/connect.js';
+export { createInfra } from './infra/index.js';
+export { ProviderRegistry } from './providers/registry.js';
+export { OfflineProvider, OFFLINE_LABEL } from './providers/offline-provider.js';
+export { OpenAIProvider } from './providers/openai-provider.js';
+export type { ChatProvider, ProviderChunk, ProviderRequest } from './providers/provider.js';
+export { ProviderError } from './providers/provider.js';

@@ -1,0 +1,45 @@
+import type { ChatProvider, ProviderChunk, ProviderRequest } from './provider.js';
+
+export const OFFLINE_LABEL = '[Offline mode: no language model is configured]';
+
+/**
+ * Answers without a model when no API key is set, so the product runs
+ * end to end out of the box. Every answer starts with OFFLINE_LABEL: it
+ * never pretends to be a model.
+ */
+export class OfflineProvider implements ChatProvider {
+  readonly id = 'offline';
+  readonly offline = true;
+
+  constructor(private readonly wordDelayMs = 0) {}
+
+  async *stream(req: ProviderRequest): AsyncIterable<ProviderChunk> {
+    const lastUser = [...req.messages].reverse().find((m) => m.role === 'user');
+    const text = lastUser?.content.trim() ?? '';
+    const quoted = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+    const answer =
+      `${OFFLINE_LABEL} I can't think without a model, but your message arrived safely: "${quoted}". ` +
+      'Set OPENAI_API_KEY or ANTHROPIC_API_KEY and restart to get real answers.';
+    const words = answer.split(/(?<= )/);
+    for (const word of words) {
+      if (req.signal.aborted) return;
+      if (this.wordDelayMs > 0) await sleep(this.wordDelayMs, req.signal);
+      yield { type: 'text', text: word };
+    }
+    yield {
+      type: 'finish',
+      reason: 'stop',
+      usage: { inputTokens: 0, outputTokens: 0 },
+    };
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}

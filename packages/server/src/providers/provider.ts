@@ -1,0 +1,68 @@
+/**
+ * The provider contract. Adapters (OpenAI, Anthropic, offline, …) implement
+ * it; the agent loop only ever sees this file.
+ */
+
+export interface ToolCallRequest {
+  id: string;
+  name: string;
+  /** Raw JSON text as the model produced it; validated by the tool runner. */
+  argsJson: string;
+}
+
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCallRequest[] }
+  | { role: 'tool'; toolCallId: string; name: string; content: string };
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+export interface ProviderRequest {
+  model: string;
+  messages: ChatMessage[];
+  tools?: ToolSpec[];
+  maxOutputTokens?: number;
+  signal: AbortSignal;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'other';
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export type ProviderChunk =
+  | { type: 'text'; text: string }
+  | { type: 'tool-call'; call: ToolCallRequest }
+  | { type: 'finish'; reason: FinishReason; usage: TokenUsage | null };
+
+export interface ChatProvider {
+  /** Registry name used in `provider:model` strings, e.g. `openai`. */
+  readonly id: string;
+  /** True for the offline provider: answers are not from a model. */
+  readonly offline: boolean;
+  stream(request: ProviderRequest): AsyncIterable<ProviderChunk>;
+}
+
+/**
+ * A provider failure. `retryable` failures before the first token let the
+ * agent fail over to the next provider in the tenant's chain.
+ */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ProviderError';
+  }
+}

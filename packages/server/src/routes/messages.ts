@@ -1,0 +1,73 @@
+import Router from '@koa/router';
+import type { AppServices } from '../app-services.js';
+import { CollectingSink } from '../agent/event-sink.js';
+import { prepareTurn, streamTurn } from '../agent/run-turn.js';
+import { SseWriter } from '../agent/sse-writer.js';
+import { requireUser } from '../auth/middleware.js';
+import { ApiError, notFound } from '../http/errors.js';
+import { parseBody } from '../http/validate.js';
+import { isUuid } from './admin-tenants.js';
+
+export const sendMessageSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['content'],
+  properties: {
+    content: { type: 'string', minLength: 1, maxLength: 32_000, pattern: '\\S' },
+    clientMessageId: { type: 'string', minLength: 1, maxLength: 100 },
+  },
+};
+
+export function messageRoutes(services: AppServices): Router {
+  const router = new Router({ prefix: '/v1/conversations/:id/messages' });
+  router.use(requireUser(services));
+
+  /**
+   * Sends a user message and answers it. With `Accept: text/event-stream` the
+   * answer streams as protocol events; otherwise the JSON result comes at the end.
+   */
+  router.post('/', async (ctx) => {
+    const body = parseBody<{ content: string; clientMessageId?: string }>(sendMessageSchema, ctx.request.body);
+    if (!isUuid(ctx.params.id!)) throw notFound('Conversation');
+    const user = ctx.state.user!;
+    const turn = await prepareTurn(services, {
+      tenantId: user.tenantId,
+      userId: user.userId,
+      conversationId: ctx.params.id!,
+      content: body.content,
+      clientMessageId: body.clientMessageId ?? null,
+    });
+    const controller = services.activeTurns.start(turn.input.conversationId);
+    try {
+      if (ctx.accepts('application/json', 'text/event-stream') === 'text/event-stream') {
+        ctx.respond = false;
+        const writer = new SseWriter(ctx.res);
+        // Only a dropped connection cancels; a finished response closes normally.
+        ctx.res.on('close', () => {
+          if (!ctx.res.writableFinished) controller.abort(new Error('client disconnected'));
+        });
+        writer.open({ 'x-request-id': ctx.state.requestId });
+        try {
+          await streamTurn(services, turn, writer, controller.signal);
+        } finally {
+          writer.end();
+        }
+        return;
+      }
+      ctx.res.on('close', () => {
+        if (!ctx.res.writableFinished) controller.abort(new Error('client disconnected'));
+      });
+      const sink = new CollectingSink();
+      const outcome = await streamTurn(services, turn, sink, controller.signal);
+      if (outcome.error && !outcome.response) {
+        throw new ApiError(outcome.error.code, outcome.error.message, { message: outcome.userMessage });
+      }
+      ctx.status = 201;
+      ctx.body = { message: outcome.userMessage, response: outcome.response, error: outcome.error };
+    } finally {
+      services.activeTurns.finish(turn.input.conversationId, controller);
+    }
+  });
+
+  return router;
+}

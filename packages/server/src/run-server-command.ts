@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { ConfigError } from './config/env.js';
+import { startServer } from './start-server.js';
+
+/** Foreground server with a friendly banner and graceful shutdown on signals. */
+export async function runServerCommand(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    const s = await startServer(env);
+    const embedded = s.config.databaseUrl === null;
+    const lines = [
+      '',
+      `  Parley is ready at ${s.url}  (started in ${Math.round(s.startupMs)} ms)`,
+      embedded ? `  Demo page:        ${s.url}/` : null,
+      `  Database:         ${embedded ? `embedded PGlite in ${s.config.dataDir}` : 'PostgreSQL'}`,
+      `  Queue / limits:   ${s.config.redisUrl ? 'Redis' : 'in-process'}`,
+      `  Model:            ${s.app.services.defaultModels.join(' → ')}${s.app.services.defaultModels[0]?.startsWith('offline') ? '  (offline: set OPENAI_API_KEY for real answers)' : ''}`,
+      embedded ? `  Admin token:      in ${path.join(path.dirname(s.config.dataDir), 'admin-token')}` : null,
+      embedded ? `  Demo key:         ${s.app.services.demo?.publishableKey}` : null,
+      '',
+    ].filter((l) => l !== null);
+    process.stdout.write(lines.join('\n') + '\n');
+    let stopping = false;
+    const stop = async (): Promise<void> => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      await s.stop();
+      process.exit(0);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(err.message + '\n');
+      process.exit(2);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Says up front which backends this run uses, so a green run on a laptop
+ * without services is never mistaken for the full CI run.
+ */
+export default function setup(): void {
+  const db = process.env.TEST_DATABASE_URL;
+  const redis = process.env.TEST_REDIS_URL;
+  const lines = [
+    `[parley tests] database: ${db ? 'PostgreSQL + pgvector (TEST_DATABASE_URL)' : 'embedded PGlite (set TEST_DATABASE_URL for PostgreSQL)'}`,
+    `[parley tests] redis:    ${redis ? 'Redis (TEST_REDIS_URL)' : 'in-process implementations (set TEST_REDIS_URL for Redis)'}`,
+  ];
+  if (!redis) {
+    lines.push('[parley tests] skipped: multi-instance tests (two servers sharing Redis) need TEST_REDIS_URL');
+  }
+  console.log(lines.join('\n'));
+}
