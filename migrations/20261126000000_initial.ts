@@ -2,8 +2,12 @@ import type { Knex } from 'knex';
 
 /** Embedding width is chosen per deployment (knex userParams), default 512. */
 function dims(knex: Knex): number {
-  const d = Number((knex as Knex & { userParams?: { embeddingDimensions?: number } }).userParams?.embeddingDimensions ?? 512);
-  if (!Number.isInteger(d) || d < 1 || d > 2000) throw new Error(`invalid embedding dimensions: ${d}`);
+  const d = Number(
+    (knex as Knex & { userParams?: { embeddingDimensions?: number } }).userParams
+      ?.embeddingDimensions ?? 512,
+  );
+  if (!Number.isInteger(d) || d < 1 || d > 2000)
+    throw new Error(`invalid embedding dimensions: ${d}`);
   return d;
 }
 
@@ -45,8 +49,12 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamps(true, true);
     t.timestamp('last_seen_at', { useTz: true });
   });
-  await knex.raw('create unique index users_tenant_external_uq on users (tenant_id, external_id) where external_id is not null');
-  await knex.raw('create unique index users_tenant_email_uq on users (tenant_id, lower(email)) where email is not null');
+  await knex.raw(
+    'create unique index users_tenant_external_uq on users (tenant_id, external_id) where external_id is not null',
+  );
+  await knex.raw(
+    'create unique index users_tenant_email_uq on users (tenant_id, lower(email)) where email is not null',
+  );
 
   await knex.schema.createTable('sessions', (t) => {
     t.uuid('id').primary().defaultTo(knex.raw('gen_random_uuid()'));
@@ -83,7 +91,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamps(true, true);
   });
   // Listing a user's conversations newest first, keyset-paginated.
-  await knex.raw('create index conversations_owner_recent_idx on conversations (tenant_id, user_id, updated_at desc, id desc)');
+  await knex.raw(
+    'create index conversations_owner_recent_idx on conversations (tenant_id, user_id, updated_at desc, id desc)',
+  );
 
   await knex.schema.createTable('messages', (t) => {
     t.uuid('id').primary().defaultTo(knex.raw('gen_random_uuid()'));
@@ -92,7 +102,10 @@ export async function up(knex: Knex): Promise<void> {
     t.uuid('conversation_id').notNullable().references('conversations.id').onDelete('CASCADE');
     t.text('role').notNullable().checkIn(['user', 'assistant', 'tool', 'system']);
     t.text('content').notNullable().defaultTo('');
-    t.text('status').notNullable().defaultTo('complete').checkIn(['complete', 'incomplete', 'failed']);
+    t.text('status')
+      .notNullable()
+      .defaultTo('complete')
+      .checkIn(['complete', 'incomplete', 'failed']);
     t.bigInteger('seq').notNullable();
     t.text('client_message_id');
     t.text('provider');
@@ -113,7 +126,9 @@ export async function up(knex: Knex): Promise<void> {
     "alter table messages add column content_tsv tsvector generated always as (to_tsvector('simple', content)) stored",
   );
   await knex.raw('create index messages_content_tsv_idx on messages using gin (content_tsv)');
-  await knex.raw('create index messages_embedding_hnsw_idx on messages using hnsw (embedding vector_cosine_ops)');
+  await knex.raw(
+    'create index messages_embedding_hnsw_idx on messages using hnsw (embedding vector_cosine_ops)',
+  );
   await knex.raw(
     'create unique index messages_client_id_uq on messages (conversation_id, client_message_id) where client_message_id is not null',
   );
@@ -135,9 +150,13 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamps(true, true);
     t.index(['tenant_id', 'user_id']);
   });
-  await knex.raw("alter table memories add column text_tsv tsvector generated always as (to_tsvector('simple', text)) stored");
+  await knex.raw(
+    "alter table memories add column text_tsv tsvector generated always as (to_tsvector('simple', text)) stored",
+  );
   await knex.raw('create index memories_text_tsv_idx on memories using gin (text_tsv)');
-  await knex.raw('create index memories_embedding_hnsw_idx on memories using hnsw (embedding vector_cosine_ops)');
+  await knex.raw(
+    'create index memories_embedding_hnsw_idx on memories using hnsw (embedding vector_cosine_ops)',
+  );
 
   await knex.schema.createTable('tools', (t) => {
     t.uuid('id').primary().defaultTo(knex.raw('gen_random_uuid()'));

@@ -10,7 +10,9 @@ export default function setup(): void {
     `[parley tests] redis:    ${redis ? 'Redis (TEST_REDIS_URL)' : 'in-process implementations (set TEST_REDIS_URL for Redis)'}`,
   ];
   if (!redis) {
-    lines.push('[parley tests] skipped: multi-instance tests (two servers sharing Redis) need TEST_REDIS_URL');
+    lines.push(
+      '[parley tests] skipped: multi-instance tests (two servers sharing Redis) need TEST_REDIS_URL',
+    );
   }
   console.log(lines.join('\n'));
 }

@@ -46,10 +46,17 @@ export interface ParleyApp {
 }
 
 /** Builds a Parley server. Nothing happens at import; everything here is explicit. */
-export async function createApp(config: ServerConfig, opts: CreateAppOptions = {}): Promise<ParleyApp> {
+export async function createApp(
+  config: ServerConfig,
+  opts: CreateAppOptions = {},
+): Promise<ParleyApp> {
   const log = opts.log ?? createLogger(config.logLevel);
   const db =
-    opts.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? null : config.dataDir }));
+    opts.db ??
+    (await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.databaseUrl ? null : config.dataDir,
+    }));
   if (opts.migrate !== false) await migrateLatest(db);
   const infra =
     opts.infra ??

@@ -14,7 +14,9 @@ export async function runServerCommand(env: NodeJS.ProcessEnv = process.env): Pr
       `  Database:         ${embedded ? `embedded PGlite in ${s.config.dataDir}` : 'PostgreSQL'}`,
       `  Queue / limits:   ${s.config.redisUrl ? 'Redis' : 'in-process'}`,
       `  Model:            ${s.app.services.defaultModels.join(' → ')}${s.app.services.defaultModels[0]?.startsWith('offline') ? '  (offline: set OPENAI_API_KEY for real answers)' : ''}`,
-      embedded ? `  Admin token:      in ${path.join(path.dirname(s.config.dataDir), 'admin-token')}` : null,
+      embedded
+        ? `  Admin token:      in ${path.join(path.dirname(s.config.dataDir), 'admin-token')}`
+        : null,
       embedded ? `  Demo key:         ${s.app.services.demo?.publishableKey}` : null,
       '',
     ].filter((l) => l !== null);

@@ -36,8 +36,14 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const url = config.publicUrl ?? server.url.replace('127.0.0.1', 'localhost');
   if (embedded) {
     const port = new URL(server.url).port;
-    const origins = [...new Set([new URL(url).origin, `http://localhost:${port}`, `http://127.0.0.1:${port}`])];
-    app.services.demo = await ensureDemoTenant(app.services.knex, path.dirname(config.dataDir), origins);
+    const origins = [
+      ...new Set([new URL(url).origin, `http://localhost:${port}`, `http://127.0.0.1:${port}`]),
+    ];
+    app.services.demo = await ensureDemoTenant(
+      app.services.knex,
+      path.dirname(config.dataDir),
+      origins,
+    );
   }
   return {
     app,

@@ -2,12 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorBody, Message, ParleyEvent } from '@parley/sdk/protocol';
 import type { AppServices } from '../app-services.js';
 import { ApiError, notFound } from '../http/errors.js';
-import type { ChatMessage, ChatProvider, ProviderChunk, TokenUsage } from '../providers/provider.js';
-import { ProviderError } from '../providers/provider.js';
+import type { ChatMessage } from '../providers/provider.js';
 import type { CachedTenant } from '../tenants/tenant-cache.js';
 import { DEFAULT_PERSONA } from '../tenants/settings.js';
 import type { EventSink } from './event-sink.js';
-import { advanceSeq, insertUserMessage, loadHistory, persistAssistantMessage } from './turn-store.js';
+import type { EmitFn } from './generate.js';
+import { generate } from './generate.js';
+import {
+  advanceSeq,
+  insertUserMessage,
+  loadHistory,
+  persistAssistantMessage,
+} from './turn-store.js';
 
 export interface TurnInput {
   tenantId: string;
@@ -56,7 +62,10 @@ export async function prepareTurn(services: AppServices, input: TurnInput): Prom
     throw notFound('Conversation');
   }
   if (!locked) {
-    throw new ApiError('conversation_busy', 'A response is already being generated in this conversation');
+    throw new ApiError(
+      'conversation_busy',
+      'A response is already being generated in this conversation',
+    );
   }
   if (input.clientMessageId) {
     const dup = await services
@@ -65,7 +74,9 @@ export async function prepareTurn(services: AppServices, input: TurnInput): Prom
       .first('id');
     if (dup) {
       await release();
-      throw new ApiError('conflict', 'A message with this clientMessageId was already sent', { messageId: dup.id });
+      throw new ApiError('conflict', 'A message with this clientMessageId was already sent', {
+        messageId: dup.id,
+      });
     }
   }
   return { input, tenant, lastSeq: Number(conversation.last_seq), release };
@@ -81,8 +92,7 @@ export async function streamTurn(
   const { input, tenant } = turn;
   let seq = turn.lastSeq;
   const base = { conversationId: input.conversationId };
-  const emit = (e: DistributiveOmit<ParleyEvent, 'seq' | 'conversationId'>): void =>
-    sink.emit({ ...e, ...base, seq: ++seq } as ParleyEvent);
+  const emit: EmitFn = (e) => sink.emit({ ...e, ...base, seq: ++seq } as ParleyEvent);
 
   try {
     const userSeq = seq + 1;
@@ -138,81 +148,13 @@ export async function streamTurn(
     return { userMessage, response, error: null };
   } catch (err) {
     services.log.error({ err, conversationId: input.conversationId }, 'turn failed');
-    const error: ErrorBody = { code: 'internal_error', message: 'The response could not be completed' };
+    const error: ErrorBody = {
+      code: 'internal_error',
+      message: 'The response could not be completed',
+    };
     emit({ type: 'response.failed', responseId: null, error, message: null });
     throw err;
   } finally {
     await turn.release();
   }
 }
-
-interface Generation {
-  text: string;
-  usage: TokenUsage | null;
-  provider: ChatProvider | null;
-  model: string | null;
-  error: ErrorBody | null;
-}
-
-/**
- * Streams from the tenant's model chain. A retryable failure before the first
- * token fails over to the next model; after text has streamed it ends the
- * answer as incomplete rather than mixing two models' words.
- */
-async function generate(
-  services: AppServices,
-  tenant: CachedTenant,
-  messages: ChatMessage[],
-  signal: AbortSignal,
-  responseId: string,
-  emit: (e: DistributiveOmit<ParleyEvent, 'seq' | 'conversationId'>) => void,
-): Promise<Generation> {
-  const chain = tenant.settings.models?.length ? tenant.settings.models : services.defaultModels;
-  let lastError: ErrorBody = { code: 'provider_unavailable', message: 'No model is available' };
-  for (const spec of chain) {
-    const resolved = services.providers.resolve(spec);
-    if (!resolved) {
-      services.log.warn({ spec, tenantId: tenant.id }, 'unknown provider in model chain');
-      continue;
-    }
-    const { provider, model } = resolved;
-    let text = '';
-    let started = false;
-    try {
-      for await (const chunk of provider.stream({ model, messages, signal }) as AsyncIterable<ProviderChunk>) {
-        if (!started) {
-          started = true;
-          emit({ type: 'response.started', responseId, provider: provider.id, model, offline: provider.offline });
-        }
-        switch (chunk.type) {
-          case 'text':
-            text += chunk.text;
-            emit({ type: 'text.delta', responseId, delta: chunk.text });
-            break;
-          case 'tool-call':
-            // Tools arrive with the tool runtime; until then the model is told plainly.
-            break;
-          case 'finish':
-            if (signal.aborted) return cancelled(text, chunk.usage, provider, model);
-            return { text, usage: chunk.usage, provider, model, error: null };
-        }
-      }
-      if (signal.aborted) return cancelled(text, null, provider, model);
-      throw new ProviderError('Provider stream ended without finishing', text === '');
-    } catch (err) {
-      if (signal.aborted) return cancelled(text, null, provider, model);
-      const pe = err instanceof ProviderError ? err : new ProviderError(String(err), false, undefined, undefined, { cause: err });
-      services.log.warn({ provider: provider.id, model, status: pe.status, retryable: pe.retryable, err: pe.message }, 'provider failed');
-      const code = pe.retryable ? 'provider_unavailable' : 'provider_error';
-      lastError = { code, message: pe.retryable ? 'The model provider is unavailable' : 'The model provider returned an invalid response' };
-      if (text !== '' || !pe.retryable) return { text, usage: null, provider, model, error: lastError };
-    }
-  }
-  return { text: '', usage: null, provider: null, model: null, error: lastError };
-}
-
-function cancelled(text: string, usage: TokenUsage | null, provider: ChatProvider, model: string): Generation {
-  return { text, usage, provider, model, error: { code: 'cancelled', message: 'The response was cancelled' } };
-}
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -10,7 +10,15 @@ import type { ChatMessage } from '../providers/provider.js';
 
 export async function insertUserMessage(
   knex: Knex,
-  m: { id: string; tenantId: string; userId: string; conversationId: string; content: string; seq: number; clientMessageId: string | null },
+  m: {
+    id: string;
+    tenantId: string;
+    userId: string;
+    conversationId: string;
+    content: string;
+    seq: number;
+    clientMessageId: string | null;
+  },
 ): Promise<Message> {
   const title = m.content.replace(/\s+/g, ' ').trim().slice(0, 80);
   const { rows } = await knex.raw(
@@ -23,7 +31,20 @@ export async function insertUserMessage(
        where id = ? and tenant_id = ? and user_id = ?
      )
      select * from m`,
-    [m.id, m.tenantId, m.userId, m.conversationId, m.content, m.seq, m.clientMessageId, m.seq, title, m.conversationId, m.tenantId, m.userId],
+    [
+      m.id,
+      m.tenantId,
+      m.userId,
+      m.conversationId,
+      m.content,
+      m.seq,
+      m.clientMessageId,
+      m.seq,
+      title,
+      m.conversationId,
+      m.tenantId,
+      m.userId,
+    ],
   );
   return toMessage(rows[0]);
 }
@@ -66,10 +87,29 @@ export async function persistAssistantMessage(
      )
      select * from m`,
     [
-      m.id, m.tenantId, m.userId, m.conversationId, m.content, m.status, m.seq, m.provider, m.model, m.offline,
-      m.inputTokens, m.outputTokens, m.costUsd, m.toolCalls == null ? null : JSON.stringify(m.toolCalls),
-      m.seq, m.conversationId, m.tenantId, m.userId,
-      m.tenantId, m.userId, m.inputTokens ?? 0, m.outputTokens ?? 0, m.costUsd ?? 0,
+      m.id,
+      m.tenantId,
+      m.userId,
+      m.conversationId,
+      m.content,
+      m.status,
+      m.seq,
+      m.provider,
+      m.model,
+      m.offline,
+      m.inputTokens,
+      m.outputTokens,
+      m.costUsd,
+      m.toolCalls == null ? null : JSON.stringify(m.toolCalls),
+      m.seq,
+      m.conversationId,
+      m.tenantId,
+      m.userId,
+      m.tenantId,
+      m.userId,
+      m.inputTokens ?? 0,
+      m.outputTokens ?? 0,
+      m.costUsd ?? 0,
     ],
   );
   return toMessage(rows[0]);
@@ -91,7 +131,11 @@ export async function loadHistory(
   tokenBudget = 6000,
 ): Promise<ChatMessage[]> {
   const rows: { role: string; content: string }[] = await knex('messages')
-    .where({ conversation_id: scope.conversationId, tenant_id: scope.tenantId, user_id: scope.userId })
+    .where({
+      conversation_id: scope.conversationId,
+      tenant_id: scope.tenantId,
+      user_id: scope.userId,
+    })
     .whereIn('role', ['user', 'assistant'])
     .whereNot('content', '')
     .orderBy('seq', 'desc')

@@ -33,7 +33,11 @@ export function verifyAccessToken(token: string, secret: string): AccessClaims {
       issuer: ISSUER,
       audience: AUDIENCE,
     }) as jwt.JwtPayload;
-    if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.tid !== 'string') {
+    if (
+      payload.typ !== 'access' ||
+      typeof payload.sub !== 'string' ||
+      typeof payload.tid !== 'string'
+    ) {
       throw unauthorized('Invalid access token');
     }
     return { tenantId: payload.tid, userId: payload.sub, sessionFamilyId: String(payload.sfid) };

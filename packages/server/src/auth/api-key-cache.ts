@@ -35,7 +35,12 @@ export class ApiKeyCache {
       .whereNull('revoked_at')
       .first('id', 'tenant_id', 'type', 'allowed_origins');
     const key: CachedKey | null = row
-      ? { id: row.id, tenantId: row.tenant_id, type: row.type, allowedOrigins: row.allowed_origins ?? [] }
+      ? {
+          id: row.id,
+          tenantId: row.tenant_id,
+          type: row.type,
+          allowedOrigins: row.allowed_origins ?? [],
+        }
       : null;
     this.entries.set(hash, { key, expires: Date.now() + (key ? TTL_MS : 5_000) });
     return key;

@@ -27,7 +27,8 @@ export function requireUser(services: AppServices): Middleware {
   return async (ctx, next) => {
     const token = bearer(ctx.get('authorization'));
     if (!token) throw unauthorized('Missing access token');
-    if (keyTypeOf(token)) throw unauthorized('An API key cannot call this endpoint; create a session first');
+    if (keyTypeOf(token))
+      throw unauthorized('An API key cannot call this endpoint; create a session first');
     ctx.state.user = verifyAccessToken(token, services.config.jwtSecret);
     return next();
   };
@@ -37,7 +38,10 @@ export function requireUser(services: AppServices): Middleware {
  * API-key endpoints. A publishable key only works from one of its allowed
  * origins; a secret key must never come from a browser origin it allows.
  */
-export function requireApiKey(services: AppServices, types: ('secret' | 'publishable')[]): Middleware {
+export function requireApiKey(
+  services: AppServices,
+  types: ('secret' | 'publishable')[],
+): Middleware {
   return async (ctx, next) => {
     const token = bearer(ctx.get('authorization'));
     const type = token ? keyTypeOf(token) : null;

@@ -65,7 +65,9 @@ export class SessionService {
           .where({ family_id: row.family_id, tenant_id: row.tenant_id })
           .whereNull('revoked_at')
           .update({ revoked_at: trx.fn.now() });
-        throw unauthorized('Refresh token was already used; all sessions of this login were revoked');
+        throw unauthorized(
+          'Refresh token was already used; all sessions of this login were revoked',
+        );
       }
       await trx('sessions').where({ id: row.id }).update({ used_at: trx.fn.now() });
       return this.issue(row.tenant_id, row.user_id, { familyId: row.family_id, userAgent, trx });

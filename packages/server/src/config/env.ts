@@ -69,7 +69,10 @@ function url(env: Env, name: string, protocols: string[], problems: string[]): s
  * Reads the conventional environment names. Every bad value is reported at
  * once so an operator fixes them in one pass.
  */
-export function loadConfig(env: Env = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
+export function loadConfig(
+  env: Env = process.env,
+  overrides: Partial<ServerConfig> = {},
+): ServerConfig {
   const problems: string[] = [];
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems);
   const jwtSecret = str(env, 'JWT_SECRET_KEY');

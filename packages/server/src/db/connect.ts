@@ -32,7 +32,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return openPglite(opts.dataDir, userParams);
 }
 
-async function openPglite(dataDir: string | null, userParams: Record<string, unknown>): Promise<Database> {
+async function openPglite(
+  dataDir: string | null,
+  userParams: Record<string, unknown>,
+): Promise<Database> {
   // Loaded lazily: production never pays for the WASM build.
   const [{ PGlite }, { vector }, { default: ClientPgLite }] = await Promise.all([
     import('@electric-sql/pglite'),

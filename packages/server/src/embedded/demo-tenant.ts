@@ -13,7 +13,11 @@ export interface DemoTenant {
  * the demo page. The pk_ key is public by design, so keeping it in a local
  * file is fine; it is re-created if the database was reset.
  */
-export async function ensureDemoTenant(knex: Knex, stateDir: string, origins: string[]): Promise<DemoTenant> {
+export async function ensureDemoTenant(
+  knex: Knex,
+  stateDir: string,
+  origins: string[],
+): Promise<DemoTenant> {
   const file = path.join(stateDir, 'demo.json');
   if (existsSync(file)) {
     const saved = JSON.parse(readFileSync(file, 'utf8')) as DemoTenant;
@@ -22,12 +26,19 @@ export async function ensureDemoTenant(knex: Knex, stateDir: string, origins: st
       .whereNull('revoked_at')
       .first('id');
     if (key) {
-      await knex('api_keys').where({ id: key.id }).update({ allowed_origins: JSON.stringify(origins) });
+      await knex('api_keys')
+        .where({ id: key.id })
+        .update({ allowed_origins: JSON.stringify(origins) });
       return saved;
     }
   }
   const [tenant] = await knex('tenants')
-    .insert({ name: 'Demo', settings: JSON.stringify({ persona: 'You are the friendly assistant of the Parley demo site.' }) })
+    .insert({
+      name: 'Demo',
+      settings: JSON.stringify({
+        persona: 'You are the friendly assistant of the Parley demo site.',
+      }),
+    })
     .returning('id');
   const generated = generateApiKey('publishable');
   await knex('api_keys').insert({

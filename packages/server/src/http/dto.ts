@@ -4,7 +4,8 @@ import type { Conversation, EndUser, Message } from '@parley/sdk/protocol';
 
 type Row = Record<string, unknown>;
 
-const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
+const iso = (v: unknown): string =>
+  v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString();
 
 export function toEndUser(row: Row): EndUser {
   return {
@@ -49,8 +50,18 @@ export function toMessage(row: Row): Message {
   return msg;
 }
 
-export function toTenant(row: Row): { id: string; name: string; settings: unknown; createdAt: string } {
-  return { id: row.id as string, name: row.name as string, settings: row.settings, createdAt: iso(row.created_at) };
+export function toTenant(row: Row): {
+  id: string;
+  name: string;
+  settings: unknown;
+  createdAt: string;
+} {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    settings: row.settings,
+    createdAt: iso(row.created_at),
+  };
 }
 
 export function toApiKey(row: Row): Record<string, unknown> {

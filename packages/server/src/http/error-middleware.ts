@@ -36,10 +36,13 @@ function toApiError(err: unknown): ApiError {
   // koa / raw-body errors: oversize and malformed bodies carry a 4xx status.
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     if (e.status === 413 || e.type === 'entity.too.large') {
-      return new ApiError('invalid_request', 'Request body is too large', { reason: 'body_too_large' });
+      return new ApiError('invalid_request', 'Request body is too large', {
+        reason: 'body_too_large',
+      });
     }
     if (e.status === 401) return new ApiError('unauthorized', e.message ?? 'Unauthorized');
-    if (e.status === 405) return new ApiError('method_not_allowed', e.message ?? 'Method not allowed');
+    if (e.status === 405)
+      return new ApiError('method_not_allowed', e.message ?? 'Method not allowed');
     return new ApiError('invalid_request', e.expose && e.message ? e.message : 'Bad request');
   }
   return new ApiError('internal_error', 'Internal server error');

@@ -22,7 +22,8 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what = 'Resource'): ApiError => new ApiError('not_found', `${what} not found`);
+export const notFound = (what = 'Resource'): ApiError =>
+  new ApiError('not_found', `${what} not found`);
 export const invalid = (message: string, details?: unknown): ApiError =>
   new ApiError('invalid_request', message, details);
 export const unauthorized = (message = 'Missing or invalid credentials'): ApiError =>

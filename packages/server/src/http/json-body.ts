@@ -29,12 +29,18 @@ export function jsonBody(limitBytes: number): Middleware {
     try {
       ctx.request.body = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
     } catch (err) {
-      throw invalid('Request body is not valid JSON', { reason: 'malformed_json', parser: (err as Error).message });
+      throw invalid('Request body is not valid JSON', {
+        reason: 'malformed_json',
+        parser: (err as Error).message,
+      });
     }
     return next();
   };
 }
 
 function tooLarge(limit: number): ApiError {
-  return invalid(`Request body is larger than ${limit} bytes`, { reason: 'body_too_large', limitBytes: limit });
+  return invalid(`Request body is larger than ${limit} bytes`, {
+    reason: 'body_too_large',
+    limitBytes: limit,
+  });
 }

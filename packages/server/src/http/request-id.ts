@@ -17,7 +17,12 @@ export function requestIdMiddleware(log: Logger): Middleware {
       await next();
     } finally {
       ctx.state.log.info(
-        { method: ctx.method, path: ctx.path, status: ctx.status, ms: +(performance.now() - started).toFixed(2) },
+        {
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.status,
+          ms: +(performance.now() - started).toFixed(2),
+        },
         'request',
       );
     }

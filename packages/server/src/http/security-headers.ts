@@ -6,7 +6,8 @@ export function securityHeaders(config: ServerConfig): Middleware {
   return async (ctx, next) => {
     ctx.set('x-content-type-options', 'nosniff');
     ctx.set('referrer-policy', 'no-referrer');
-    if (hsts || ctx.protocol === 'https') ctx.set('strict-transport-security', 'max-age=15552000; includeSubDomains');
+    if (hsts || ctx.protocol === 'https')
+      ctx.set('strict-transport-security', 'max-age=15552000; includeSubDomains');
     await next();
   };
 }

@@ -4,9 +4,19 @@ import addFormats from 'ajv-formats';
 import { invalid } from './errors.js';
 
 // Bodies: no coercion, unknown fields rejected by each schema's additionalProperties.
-const bodyAjv = new Ajv.default({ allErrors: true, coerceTypes: false, useDefaults: true, strict: true });
+const bodyAjv = new Ajv.default({
+  allErrors: true,
+  coerceTypes: false,
+  useDefaults: true,
+  strict: true,
+});
 // Query strings arrive as strings: coerce to the schema's types.
-const queryAjv = new Ajv.default({ allErrors: true, coerceTypes: true, useDefaults: true, strict: true });
+const queryAjv = new Ajv.default({
+  allErrors: true,
+  coerceTypes: true,
+  useDefaults: true,
+  strict: true,
+});
 addFormats.default(bodyAjv);
 addFormats.default(queryAjv);
 

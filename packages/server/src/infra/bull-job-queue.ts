@@ -19,7 +19,11 @@ export class BullJobQueue implements JobQueue {
     return q;
   }
 
-  async add<T>(name: string, data: T, opts: { delayMs?: number; attempts?: number } = {}): Promise<void> {
+  async add<T>(
+    name: string,
+    data: T,
+    opts: { delayMs?: number; attempts?: number } = {},
+  ): Promise<void> {
     await this.queue(name).add(data, {
       delay: opts.delayMs,
       attempts: opts.attempts ?? 1,

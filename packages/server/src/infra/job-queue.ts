@@ -17,7 +17,10 @@ interface Pending {
 
 /** In-process queue for the embedded default: same contract, no persistence. */
 export class MemoryJobQueue implements JobQueue {
-  private readonly handlers = new Map<string, { fn: JobHandler; concurrency: number; running: number }>();
+  private readonly handlers = new Map<
+    string,
+    { fn: JobHandler; concurrency: number; running: number }
+  >();
   private readonly queue: Pending[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private idleWaiters: (() => void)[] = [];
@@ -25,7 +28,11 @@ export class MemoryJobQueue implements JobQueue {
 
   constructor(private readonly onError: (name: string, err: unknown) => void = () => {}) {}
 
-  async add<T>(name: string, data: T, opts: { delayMs?: number; attempts?: number } = {}): Promise<void> {
+  async add<T>(
+    name: string,
+    data: T,
+    opts: { delayMs?: number; attempts?: number } = {},
+  ): Promise<void> {
     if (this.closed) return;
     const job = { name, data, attemptsLeft: opts.attempts ?? 1 };
     if (opts.delayMs) {
@@ -51,7 +58,7 @@ export class MemoryJobQueue implements JobQueue {
   }
 
   private pump(): void {
-    for (let i = 0; i < this.queue.length; ) {
+    for (let i = 0; i < this.queue.length;) {
       const job = this.queue[i]!;
       const h = this.handlers.get(job.name);
       if (!h || h.running >= h.concurrency) {

@@ -70,6 +70,7 @@ export class MemoryRateLimiter implements RateLimiter {
   private prune(now: number): void {
     if (now - this.lastPrune < 60_000) return;
     this.lastPrune = now;
-    for (const [key, w] of this.windows) if (now - w.start > 3_600_000 * 24) this.windows.delete(key);
+    for (const [key, w] of this.windows)
+      if (now - w.start > 3_600_000 * 24) this.windows.delete(key);
   }
 }

@@ -46,7 +46,13 @@ export class RedisRateLimiter implements RateLimiter {
     const args = rules.flatMap((r) => [r.limit, r.windowMs, r.cost ?? 1]);
     const cmd = (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<number[]>>)
       .parleyRateLimit!;
-    const [allowed, index, remaining, resetMs] = await cmd.call(this.redis, keys.length, ...keys, now, ...args);
+    const [allowed, index, remaining, resetMs] = await cmd.call(
+      this.redis,
+      keys.length,
+      ...keys,
+      now,
+      ...args,
+    );
     return {
       allowed: allowed === 1,
       rule: rules[(index ?? 1) - 1]!,

@@ -1,6 +1,15 @@
 import OpenAI from 'openai';
-import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { ChatMessage, ChatProvider, FinishReason, ProviderChunk, ProviderRequest } from './provider.js';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
+import type {
+  ChatMessage,
+  ChatProvider,
+  FinishReason,
+  ProviderChunk,
+  ProviderRequest,
+} from './provider.js';
 import { ProviderError } from './provider.js';
 
 export interface OpenAIProviderOptions {
@@ -55,7 +64,9 @@ export class OpenAIProvider implements ChatProvider {
     yield* this.readStream(stream);
   }
 
-  private async *readStream(stream: AsyncIterable<ChatCompletionChunk>): AsyncIterable<ProviderChunk> {
+  private async *readStream(
+    stream: AsyncIterable<ChatCompletionChunk>,
+  ): AsyncIterable<ProviderChunk> {
     const calls = new Map<number, { id: string; name: string; args: string }>();
     let finish: FinishReason | null = null;
     try {
@@ -82,7 +93,10 @@ export class OpenAIProvider implements ChatProvider {
           yield {
             type: 'finish',
             reason: finish ?? 'stop',
-            usage: { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens },
+            usage: {
+              inputTokens: chunk.usage.prompt_tokens,
+              outputTokens: chunk.usage.completion_tokens,
+            },
           };
           return;
         }
@@ -144,12 +158,15 @@ export function toProviderError(err: unknown): ProviderError {
     return new ProviderError('Request aborted', false, undefined, undefined, { cause: err });
   }
   if (err instanceof OpenAI.APIConnectionError) {
-    return new ProviderError(`Provider unreachable: ${err.message}`, true, undefined, undefined, { cause: err });
+    return new ProviderError(`Provider unreachable: ${err.message}`, true, undefined, undefined, {
+      cause: err,
+    });
   }
   if (err instanceof OpenAI.APIError) {
     const status = err.status;
     const retryAfter = Number(err.headers?.get?.('retry-after'));
-    const retryable = status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
+    const retryable =
+      status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
     return new ProviderError(
       `Provider returned ${status ?? 'an error'}: ${err.message}`,
       retryable,
@@ -159,5 +176,7 @@ export function toProviderError(err: unknown): ProviderError {
     );
   }
   const message = err instanceof Error ? err.message : String(err);
-  return new ProviderError(`Malformed provider stream: ${message}`, false, undefined, undefined, { cause: err });
+  return new ProviderError(`Malformed provider stream: ${message}`, false, undefined, undefined, {
+    cause: err,
+  });
 }

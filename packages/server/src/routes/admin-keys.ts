@@ -15,7 +15,11 @@ const createSchema = {
   properties: {
     type: { enum: ['secret', 'publishable'] },
     name: { type: 'string', maxLength: 200 },
-    allowedOrigins: { type: 'array', maxItems: 50, items: { type: 'string', pattern: originPattern, maxLength: 300 } },
+    allowedOrigins: {
+      type: 'array',
+      maxItems: 50,
+      items: { type: 'string', pattern: originPattern, maxLength: 300 },
+    },
   },
 };
 
@@ -24,10 +28,11 @@ export function adminKeyRoutes(services: AppServices): Router {
   router.use(requireAdmin(services));
 
   router.post('/', async (ctx) => {
-    const body = parseBody<{ type: 'secret' | 'publishable'; name?: string; allowedOrigins?: string[] }>(
-      createSchema,
-      ctx.request.body,
-    );
+    const body = parseBody<{
+      type: 'secret' | 'publishable';
+      name?: string;
+      allowedOrigins?: string[];
+    }>(createSchema, ctx.request.body);
     if (body.type === 'publishable' && !body.allowedOrigins?.length) {
       throw invalid('A publishable key needs at least one allowed origin', [
         { path: '/allowedOrigins', message: 'required for publishable keys' },
@@ -58,7 +63,10 @@ export function adminKeyRoutes(services: AppServices): Router {
 
   router.get('/', async (ctx) => {
     const tenant = await findTenant(services, ctx.params.tenantId!);
-    const rows = await services.knex('api_keys').where({ tenant_id: tenant.id }).orderBy('created_at', 'desc');
+    const rows = await services
+      .knex('api_keys')
+      .where({ tenant_id: tenant.id })
+      .orderBy('created_at', 'desc');
     ctx.body = { data: rows.map(toApiKey), nextCursor: null };
   });
 

@@ -12,13 +12,19 @@ const createSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['name'],
-  properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, settings: tenantSettingsSchema },
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    settings: tenantSettingsSchema,
+  },
 };
 const updateSchema = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
-  properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, settings: tenantSettingsSchema },
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    settings: tenantSettingsSchema,
+  },
 };
 
 export function adminTenantRoutes(services: AppServices): Router {
@@ -26,8 +32,14 @@ export function adminTenantRoutes(services: AppServices): Router {
   router.use(requireAdmin(services));
 
   router.post('/', async (ctx) => {
-    const body = parseBody<{ name: string; settings?: TenantSettings }>(createSchema, ctx.request.body);
-    const [row] = await services.knex('tenants').insert({ name: body.name, settings: body.settings ?? {} }).returning('*');
+    const body = parseBody<{ name: string; settings?: TenantSettings }>(
+      createSchema,
+      ctx.request.body,
+    );
+    const [row] = await services
+      .knex('tenants')
+      .insert({ name: body.name, settings: body.settings ?? {} })
+      .returning('*');
     ctx.status = 201;
     ctx.body = toTenant(row);
   });
@@ -44,7 +56,10 @@ export function adminTenantRoutes(services: AppServices): Router {
   });
 
   router.patch('/:tenantId', async (ctx) => {
-    const body = parseBody<{ name?: string; settings?: TenantSettings }>(updateSchema, ctx.request.body);
+    const body = parseBody<{ name?: string; settings?: TenantSettings }>(
+      updateSchema,
+      ctx.request.body,
+    );
     await findTenant(services, ctx.params.tenantId!);
     const [row] = await services
       .knex('tenants')
@@ -64,7 +79,10 @@ export function isUuid(v: string): boolean {
   return UUID.test(v);
 }
 
-export async function findTenant(services: AppServices, id: string): Promise<Record<string, unknown>> {
+export async function findTenant(
+  services: AppServices,
+  id: string,
+): Promise<Record<string, unknown>> {
   if (!isUuid(id)) throw notFound('Tenant');
   const row = await services.knex('tenants').where({ id }).first();
   if (!row) throw notFound('Tenant');

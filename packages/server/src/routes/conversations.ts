@@ -11,7 +11,10 @@ import { pageQuerySchema, paginate } from './pagination.js';
 const createSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { title: { type: 'string', maxLength: 200 }, metadata: { type: 'object', maxProperties: 20 } },
+  properties: {
+    title: { type: 'string', maxLength: 200 },
+    metadata: { type: 'object', maxProperties: 20 },
+  },
 };
 const updateSchema = {
   type: 'object',
@@ -99,7 +102,10 @@ export function conversationRoutes(services: AppServices): Router {
     const rows = await query;
     const more = rows.length > q.limit;
     if (more) rows.pop();
-    ctx.body = { data: rows.map(toMessage), nextCursor: more ? String(rows[rows.length - 1].seq) : null };
+    ctx.body = {
+      data: rows.map(toMessage),
+      nextCursor: more ? String(rows[rows.length - 1].seq) : null,
+    };
   });
 
   return router;

@@ -8,10 +8,17 @@ export function demoRoutes(services: AppServices): Router {
   router.get('/', (ctx) => {
     const demo = services.demo;
     if (!demo) {
-      ctx.body = { name: 'parley', status: 'ok', docs: 'https://github.com/parley-ai/parley#readme' };
+      ctx.body = {
+        name: 'parley',
+        status: 'ok',
+        docs: 'https://github.com/parley-ai/parley#readme',
+      };
       return;
     }
-    ctx.set('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'");
+    ctx.set(
+      'content-security-policy',
+      "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'",
+    );
     ctx.type = 'html';
     ctx.body = renderDemoPage(demo.publishableKey);
   });

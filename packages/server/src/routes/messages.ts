@@ -27,7 +27,10 @@ export function messageRoutes(services: AppServices): Router {
    * answer streams as protocol events; otherwise the JSON result comes at the end.
    */
   router.post('/', async (ctx) => {
-    const body = parseBody<{ content: string; clientMessageId?: string }>(sendMessageSchema, ctx.request.body);
+    const body = parseBody<{ content: string; clientMessageId?: string }>(
+      sendMessageSchema,
+      ctx.request.body,
+    );
     if (!isUuid(ctx.params.id!)) throw notFound('Conversation');
     const user = ctx.state.user!;
     const turn = await prepareTurn(services, {
@@ -60,7 +63,9 @@ export function messageRoutes(services: AppServices): Router {
       const sink = new CollectingSink();
       const outcome = await streamTurn(services, turn, sink, controller.signal);
       if (outcome.error && !outcome.response) {
-        throw new ApiError(outcome.error.code, outcome.error.message, { message: outcome.userMessage });
+        throw new ApiError(outcome.error.code, outcome.error.message, {
+          message: outcome.userMessage,
+        });
       }
       ctx.status = 201;
       ctx.body = { message: outcome.userMessage, response: outcome.response, error: outcome.error };

@@ -18,7 +18,12 @@ function encode(ts: Date, id: string): string {
 function decode(cursor: string): [string, string] {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[0]))) {
+    if (
+      Array.isArray(v) &&
+      typeof v[0] === 'string' &&
+      typeof v[1] === 'string' &&
+      !Number.isNaN(Date.parse(v[0]))
+    ) {
       return [v[0], v[1]];
     }
   } catch {
@@ -36,7 +41,12 @@ export async function paginate<T extends Record<string, unknown>>(
     const [ts, id] = decode(q.cursor);
     query.whereRaw(`(${column}, id) < (?::timestamptz, ?::uuid)`, [ts, id]);
   }
-  const rows = (await query.orderBy([{ column, order: 'desc' }, { column: 'id', order: 'desc' }]).limit(q.limit + 1)) as T[];
+  const rows = (await query
+    .orderBy([
+      { column, order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(q.limit + 1)) as T[];
   const more = rows.length > q.limit;
   if (more) rows.pop();
   const last = rows[rows.length - 1];

@@ -44,7 +44,10 @@ export function sessionRoutes(services: AppServices): Router {
       if (body.externalUserId || body.email || body.name || body.traits) {
         throw forbidden('A publishable key can only start anonymous sessions');
       }
-      const [user] = await services.knex('users').insert({ tenant_id: key.tenantId, anonymous: true }).returning('id');
+      const [user] = await services
+        .knex('users')
+        .insert({ tenant_id: key.tenantId, anonymous: true })
+        .returning('id');
       ctx.status = 201;
       ctx.body = await services.sessions.issue(key.tenantId, user.id, { userAgent });
       return;
@@ -70,7 +73,10 @@ export function sessionRoutes(services: AppServices): Router {
         .returning('id');
       userId = user.id;
     } else {
-      const [user] = await services.knex('users').insert({ tenant_id: key.tenantId, anonymous: true }).returning('id');
+      const [user] = await services
+        .knex('users')
+        .insert({ tenant_id: key.tenantId, anonymous: true })
+        .returning('id');
       userId = user.id;
     }
     ctx.status = 201;

@@ -5,7 +5,11 @@ export interface TenantSettings {
   /** `provider:model`, e.g. `openai:gpt-4o-mini`, then fallbacks in order. */
   models?: string[];
   enabledTools?: string[];
-  rateLimits?: { userPerMinute?: number; tenantPerMinute?: number; sessionsPerMinutePerIp?: number };
+  rateLimits?: {
+    userPerMinute?: number;
+    tenantPerMinute?: number;
+    sessionsPerMinutePerIp?: number;
+  };
   memory?: { enabled?: boolean };
 }
 
