@@ -4,6 +4,8 @@ import type {
   ChatMessage,
   ChatProvider,
   ProviderChunk,
+  ToolCallRequest,
+  ToolSpec,
   TokenUsage,
 } from '../providers/provider.js';
 import { ProviderError } from '../providers/provider.js';
@@ -15,6 +17,8 @@ export type EmitFn = (e: DistributiveOmit<ParleyEvent, 'seq' | 'conversationId'>
 
 export interface Generation {
   text: string;
+  /** Tool calls the model asked for in this step (empty when it answered). */
+  toolCalls: ToolCallRequest[];
   usage: TokenUsage | null;
   provider: ChatProvider | null;
   model: string | null;
@@ -33,6 +37,7 @@ export async function generate(
   signal: AbortSignal,
   responseId: string,
   emit: EmitFn,
+  tools?: ToolSpec[],
 ): Promise<Generation> {
   const chain = tenant.settings.models?.length ? tenant.settings.models : services.defaultModels;
   let lastError: ErrorBody = { code: 'provider_unavailable', message: 'No model is available' };
@@ -45,6 +50,7 @@ export async function generate(
     const { provider, model } = resolved;
     let text = '';
     let started = false;
+    const toolCalls: ToolCallRequest[] = [];
     try {
       for await (const chunk of provider.stream({
         model,
@@ -67,11 +73,11 @@ export async function generate(
             emit({ type: 'text.delta', responseId, delta: chunk.text });
             break;
           case 'tool-call':
-            // Tools arrive with the tool runtime; until then the model is told plainly.
+            toolCalls.push(chunk.call);
             break;
           case 'finish':
             if (signal.aborted) return cancelled(text, chunk.usage, provider, model);
-            return { text, usage: chunk.usage, provider, model, error: null };
+            return { text, toolCalls, usage: chunk.usage, provider, model, error: null };
         }
       }
       if (signal.aborted) return cancelled(text, null, provider, model);
@@ -100,10 +106,10 @@ export async function generate(
           : 'The model provider returned an invalid response',
       };
       if (text !== '' || !pe.retryable)
-        return { text, usage: null, provider, model, error: lastError };
+        return { text, toolCalls: [], usage: null, provider, model, error: lastError };
     }
   }
-  return { text: '', usage: null, provider: null, model: null, error: lastError };
+  return { text: '', toolCalls: [], usage: null, provider: null, model: null, error: lastError };
 }
 
 function cancelled(
@@ -114,6 +120,7 @@ function cancelled(
 ): Generation {
   return {
     text,
+    toolCalls: [],
     usage,
     provider,
     model,
