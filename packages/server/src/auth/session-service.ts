@@ -54,24 +54,30 @@ export class SessionService {
 
   async refresh(refreshToken: string, userAgent?: string): Promise<SessionTokens> {
     const hash = sha256(refreshToken);
-    return this.knex.transaction(async (trx) => {
+    const outcome = await this.knex.transaction(async (trx) => {
       // Row lock: two concurrent refreshes of one token cannot both succeed.
       const row = await trx('sessions').where({ token_hash: hash }).forUpdate().first();
       if (!row || row.revoked_at || new Date(row.expires_at).getTime() <= Date.now()) {
-        throw unauthorized('Invalid or expired refresh token');
+        return { kind: 'invalid' as const };
       }
       if (row.used_at) {
-        await trx('sessions')
-          .where({ family_id: row.family_id, tenant_id: row.tenant_id })
-          .whereNull('revoked_at')
-          .update({ revoked_at: trx.fn.now() });
-        throw unauthorized(
-          'Refresh token was already used; all sessions of this login were revoked',
-        );
+        return { kind: 'reused' as const, tenantId: row.tenant_id, familyId: row.family_id };
       }
       await trx('sessions').where({ id: row.id }).update({ used_at: trx.fn.now() });
-      return this.issue(row.tenant_id, row.user_id, { familyId: row.family_id, userAgent, trx });
+      const tokens = await this.issue(row.tenant_id, row.user_id, {
+        familyId: row.family_id,
+        userAgent,
+        trx,
+      });
+      return { kind: 'ok' as const, tokens };
     });
+    if (outcome.kind === 'ok') return outcome.tokens;
+    if (outcome.kind === 'reused') {
+      // Committed on its own: the refusal below must not roll the revocation back.
+      await this.revokeFamily(outcome.tenantId, outcome.familyId);
+      throw unauthorized('Refresh token was already used; all sessions of this login were revoked');
+    }
+    throw unauthorized('Invalid or expired refresh token');
   }
 
   async revokeFamily(tenantId: string, familyId: string): Promise<void> {
