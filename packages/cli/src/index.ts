@@ -1,10 +1,4 @@
-import { runServerCommand } from '@parley/server';
+import { run } from './run.js';
 
-// Placeholder entry until the full CLI lands: `parley serve`.
-const [command] = process.argv.slice(2);
-if (command === 'serve' || command === undefined) {
-  await runServerCommand();
-} else {
-  process.stderr.write(`parley: unknown command "${command}"\n`);
-  process.exit(1);
-}
+// The binary. Exit code via process.exitCode so `parley serve` keeps running.
+process.exitCode = await run(process.argv.slice(2));

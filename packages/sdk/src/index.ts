@@ -1,1 +1,25 @@
+export { createClient } from './client.js';
+export type { ClientOptions, ParleyClient } from './client.js';
+export type { AuthOptions } from './session/session-manager.js';
+export type { Storage } from './session/storage.js';
+export type { ConversationsApi } from './resources/conversations.js';
+export type { MessagesApi, SendOptions } from './resources/messages.js';
+export type { MeApi, MemoriesApi, Memory, MemoryKind, UserExport } from './memories.js';
+export { MessageStream } from './streaming/message-stream.js';
+export type { WebSocketConstructor } from './ws/ws-transport.js';
+export {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  InternalServerError,
+  isParleyError,
+  NotFoundError,
+  ParleyError,
+  PermissionDeniedError,
+  RateLimitError,
+} from './errors.js';
+export type { ParleyErrorInit } from './errors.js';
 export * from './protocol/index.js';

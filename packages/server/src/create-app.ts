@@ -24,6 +24,28 @@ import { demoRoutes } from './routes/demo.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { adminToolRoutes } from './routes/admin-tools.js';
+import { toolAnswerRoutes } from './routes/tool-answers.js';
+import type { Embedder } from './memory/embedder.js';
+import { buildEmbedder } from './memory/build-embedder.js';
+import { checkEmbeddingDimensions } from './memory/check-dimensions.js';
+import { startMemoryJobs } from './memory/memory-jobs.js';
+import { MemoryService } from './memory/memory-service.js';
+import { memoryRoutes } from './routes/memories.js';
+import { meExportRoutes } from './routes/me-export.js';
+import { adminUserEraseRoutes } from './routes/admin-user-erase.js';
+import type { WsServer } from './ws/ws-server.js';
+import { attachWsServer } from './ws/ws-server.js';
+import { widgetAssetRoutes } from './routes/widget-asset.js';
+import type { RouteInfo } from './auth/route-auth.js';
+import { listRoutes } from './auth/route-auth.js';
+import { cors } from './http/cors.js';
+import { accountRoutes } from './routes/accounts.js';
+import { adminIdentityRoutes } from './routes/admin-identity.js';
+import { adminUserRoutes } from './routes/admin-users.js';
+import { identifyRoutes } from './routes/identify.js';
+import { logoutRoutes } from './routes/logout.js';
+import { meRoutes } from './routes/me.js';
 
 export interface CreateAppOptions {
   /** Reuse an open database (tests); otherwise opened from config. */
@@ -32,6 +54,8 @@ export interface CreateAppOptions {
   providers?: ProviderRegistry;
   defaultModels?: string[];
   log?: Logger;
+  /** Memory embedder; default from config (hashing, or OpenAI). */
+  embedder?: Embedder;
   /** Run migrations on start (default true). */
   migrate?: boolean;
 }
@@ -43,6 +67,8 @@ export interface ParleyApp {
   callback(): http.RequestListener;
   listen(port?: number, host?: string): Promise<http.Server & { url: string }>;
   close(): Promise<void>;
+  /** Every route with the auth it declares, read from the live routers (isolation tests). */
+  readonly routes: RouteInfo[];
 }
 
 /** Builds a Parley server. Nothing happens at import; everything here is explicit. */
@@ -56,8 +82,14 @@ export async function createApp(
     (await openDatabase({
       url: config.databaseUrl,
       dataDir: config.databaseUrl ? null : config.dataDir,
+      embeddingDimensions: config.embeddingDimensions,
     }));
   if (opts.migrate !== false) await migrateLatest(db);
+  const embedder = opts.embedder ?? buildEmbedder(config);
+  await checkEmbeddingDimensions(db.knex, embedder).catch(async (err: unknown) => {
+    if (!opts.db) await db.close();
+    throw err;
+  });
   const infra =
     opts.infra ??
     (await createInfra({
@@ -72,36 +104,66 @@ export async function createApp(
     infra,
     providers: opts.providers ?? built!.registry,
     defaultModels: opts.defaultModels ?? built?.defaultModels ?? ['offline:offline'],
+    memory: new MemoryService(embedder, {
+      recallBudgetMs: config.memoryRecallBudgetMs,
+      cleanupIntervalMs: config.memoryCleanupIntervalMs,
+    }),
   });
-  const stops = await Promise.all([services.apiKeys.start(), services.tenants.start()]);
+  const stops = await Promise.all([
+    services.apiKeys.start(),
+    services.tenants.start(),
+    startMemoryJobs(services),
+    services.tools.start(),
+    services.revocations.start(),
+    services.tenantOrigins.start(),
+    services.identitySecrets.start(),
+  ]);
 
   const koa = new Koa({ proxy: config.trustProxy });
   koa.silent = true; // errors are logged once, by errorMiddleware
   koa.use(requestIdMiddleware(log));
+  koa.use(cors()); // outside errorMiddleware: error envelopes get CORS headers too
   koa.use(errorMiddleware());
   koa.use(securityHeaders(config));
   koa.use(jsonBody(config.bodyLimitBytes));
   for (const router of [
     healthRoutes(services),
     demoRoutes(services),
+    widgetAssetRoutes(services),
     adminTenantRoutes(services),
     adminKeyRoutes(services),
     sessionRoutes(services),
     conversationRoutes(services),
     messageRoutes(services),
+    memoryRoutes(services),
+    meExportRoutes(services),
+    adminUserEraseRoutes(services),
+    adminToolRoutes(services),
+    toolAnswerRoutes(services),
+    identifyRoutes(services),
+    logoutRoutes(services),
+    accountRoutes(services),
+    meRoutes(services),
+    adminIdentityRoutes(services),
+    adminUserRoutes(services),
   ]) {
     koa.use(router.routes());
     koa.use(router.allowedMethods({ throw: true }));
   }
 
   const servers = new Set<http.Server>();
+  const wsServers = new Set<WsServer>();
   return {
     koa,
     services,
+    get routes() {
+      return listRoutes(koa);
+    },
     callback: () => koa.callback(),
     async listen(port = config.port, host = config.host) {
       const server = http.createServer(koa.callback());
       servers.add(server);
+      wsServers.add(attachWsServer(server, services)); // WebSocket at /v1/ws on the same port
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, resolve);
@@ -112,6 +174,8 @@ export async function createApp(
     },
     async close() {
       services.activeTurns.abortAll();
+      // Upgraded sockets are invisible to closeAllConnections(): end them first.
+      await Promise.all([...wsServers].map((w) => w.close()));
       await Promise.all(
         [...servers].map(
           (s) =>

@@ -12,3 +12,7 @@ export { OfflineProvider, OFFLINE_LABEL } from './providers/offline-provider.js'
 export { OpenAIProvider } from './providers/openai-provider.js';
 export type { ChatProvider, ProviderChunk, ProviderRequest } from './providers/provider.js';
 export { ProviderError } from './providers/provider.js';
+export { defineTool } from './tools/define-tool.js';
+export type { ToolContext, ToolDefinition, JSONSchema } from './tools/define-tool.js';
+export { verifySignature as verifyToolSignature } from './tools/http-tools/signature.js';
+export { answerToolApproval, submitClientToolResult } from './tools/runtime/answer-tool-calls.js';

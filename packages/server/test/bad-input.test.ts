@@ -11,8 +11,8 @@ let conversationId: string;
 async function counts(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const table of ['tenants', 'api_keys', 'users', 'sessions', 'conversations', 'messages', 'usage']) {
-    const [{ n }] = await t.db.knex(table).count({ n: '*' });
-    out[table] = Number(n);
+    const rows = await t.db.knex(table).count({ n: '*' });
+    out[table] = Number(rows[0]?.n);
   }
   return out;
 }

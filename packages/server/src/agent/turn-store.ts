@@ -1,11 +1,13 @@
 import type { Message } from '@parley/sdk/protocol';
 import type { Knex } from 'knex';
+import { scope } from '../db/scoped.js';
 import { toMessage } from '../http/dto.js';
 import type { ChatMessage } from '../providers/provider.js';
 
 /**
  * The turn's database work, each step one round trip (CTEs), because every
- * round trip before the first token is paid by the user.
+ * round trip before the first token is paid by the user. Every statement is
+ * built from the owner's scope (db/scoped.ts): tenant and user always apply.
  */
 
 export async function insertUserMessage(
@@ -21,31 +23,35 @@ export async function insertUserMessage(
   },
 ): Promise<Message> {
   const title = m.content.replace(/\s+/g, ' ').trim().slice(0, 80);
-  const { rows } = await knex.raw(
-    `with m as (
-       insert into messages (id, tenant_id, user_id, conversation_id, role, content, status, seq, client_message_id)
-       values (?, ?, ?, ?, 'user', ?, 'complete', ?, ?)
-       returning *
-     ), c as (
-       update conversations set last_seq = ?, updated_at = now(), title = coalesce(title, ?)
-       where id = ? and tenant_id = ? and user_id = ?
-     )
-     select * from m`,
-    [
-      m.id,
-      m.tenantId,
-      m.userId,
-      m.conversationId,
-      m.content,
-      m.seq,
-      m.clientMessageId,
-      m.seq,
-      title,
-      m.conversationId,
-      m.tenantId,
-      m.userId,
-    ],
-  );
+  const own = scope(knex, m);
+  const rows = await knex
+    .with(
+      'm',
+      own
+        .insert('messages', {
+          id: m.id,
+          conversation_id: m.conversationId,
+          role: 'user',
+          content: m.content,
+          status: 'complete',
+          seq: m.seq,
+          client_message_id: m.clientMessageId,
+        })
+        .returning('*'),
+    )
+    .with(
+      'c',
+      own
+        .conversations()
+        .where('conversations.id', m.conversationId)
+        .update({
+          last_seq: m.seq,
+          updated_at: knex.fn.now(),
+          title: knex.raw('coalesce(title, ?)', [title]),
+        }),
+    )
+    .select('*')
+    .from('m');
   return toMessage(rows[0]);
 }
 
@@ -68,57 +74,70 @@ export async function persistAssistantMessage(
     toolCalls: unknown;
   },
 ): Promise<Message> {
-  const { rows } = await knex.raw(
-    `with m as (
-       insert into messages (id, tenant_id, user_id, conversation_id, role, content, status, seq, provider, model, offline, input_tokens, output_tokens, cost_usd, tool_calls)
-       values (?, ?, ?, ?, 'assistant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-       returning *
-     ), c as (
-       update conversations set last_seq = greatest(last_seq, ?), updated_at = now()
-       where id = ? and tenant_id = ? and user_id = ?
-     ), u as (
-       insert into usage (tenant_id, user_id, day, messages, input_tokens, output_tokens, cost_usd)
-       values (?, ?, (now() at time zone 'utc')::date, 1, ?, ?, ?)
-       on conflict (tenant_id, user_id, day) do update set
-         messages = usage.messages + 1,
-         input_tokens = usage.input_tokens + excluded.input_tokens,
-         output_tokens = usage.output_tokens + excluded.output_tokens,
-         cost_usd = usage.cost_usd + excluded.cost_usd
-     )
-     select * from m`,
-    [
-      m.id,
-      m.tenantId,
-      m.userId,
-      m.conversationId,
-      m.content,
-      m.status,
-      m.seq,
-      m.provider,
-      m.model,
-      m.offline,
-      m.inputTokens,
-      m.outputTokens,
-      m.costUsd,
-      m.toolCalls == null ? null : JSON.stringify(m.toolCalls),
-      m.seq,
-      m.conversationId,
-      m.tenantId,
-      m.userId,
-      m.tenantId,
-      m.userId,
-      m.inputTokens ?? 0,
-      m.outputTokens ?? 0,
-      m.costUsd ?? 0,
-    ],
-  );
+  const own = scope(knex, m);
+  const rows = await knex
+    .with(
+      'm',
+      own
+        .insert('messages', {
+          id: m.id,
+          conversation_id: m.conversationId,
+          role: 'assistant',
+          content: m.content,
+          status: m.status,
+          seq: m.seq,
+          provider: m.provider,
+          model: m.model,
+          offline: m.offline,
+          input_tokens: m.inputTokens,
+          output_tokens: m.outputTokens,
+          cost_usd: m.costUsd,
+          tool_calls: m.toolCalls == null ? null : JSON.stringify(m.toolCalls),
+        })
+        .returning('*'),
+    )
+    .with(
+      'c',
+      own
+        .conversations()
+        .where('conversations.id', m.conversationId)
+        .update({
+          last_seq: knex.raw('greatest(last_seq, ?)', [m.seq]),
+          updated_at: knex.fn.now(),
+        }),
+    )
+    .with(
+      'u',
+      own
+        .insert('usage', {
+          day: knex.raw("(now() at time zone 'utc')::date"),
+          messages: 1,
+          input_tokens: m.inputTokens ?? 0,
+          output_tokens: m.outputTokens ?? 0,
+          cost_usd: m.costUsd ?? 0,
+        })
+        .onConflict(['tenant_id', 'user_id', 'day'])
+        .merge({
+          messages: knex.raw('usage.messages + 1'),
+          input_tokens: knex.raw('usage.input_tokens + excluded.input_tokens'),
+          output_tokens: knex.raw('usage.output_tokens + excluded.output_tokens'),
+          cost_usd: knex.raw('usage.cost_usd + excluded.cost_usd'),
+        }),
+    )
+    .select('*')
+    .from('m');
   return toMessage(rows[0]);
 }
 
 /** Records a seq that was used by events but produced no message (a failed turn). */
-export async function advanceSeq(knex: Knex, conversationId: string, seq: number): Promise<void> {
-  await knex('conversations')
-    .where({ id: conversationId })
+export async function advanceSeq(
+  knex: Knex,
+  turn: { tenantId: string; userId: string; conversationId: string },
+  seq: number,
+): Promise<void> {
+  await scope(knex, turn)
+    .conversations()
+    .where('conversations.id', turn.conversationId)
     .update({ last_seq: knex.raw('greatest(last_seq, ?)', [seq]), updated_at: knex.fn.now() });
 }
 
@@ -127,15 +146,11 @@ const HISTORY_ROWS = 40;
 /** Recent history, newest last, within an approximate token budget (4 chars ≈ 1 token). */
 export async function loadHistory(
   knex: Knex,
-  scope: { tenantId: string; userId: string; conversationId: string },
+  turn: { tenantId: string; userId: string; conversationId: string },
   tokenBudget = 6000,
 ): Promise<ChatMessage[]> {
-  const rows: { role: string; content: string }[] = await knex('messages')
-    .where({
-      conversation_id: scope.conversationId,
-      tenant_id: scope.tenantId,
-      user_id: scope.userId,
-    })
+  const rows: { role: string; content: string }[] = await scope(knex, turn)
+    .messages(turn.conversationId)
     .whereIn('role', ['user', 'assistant'])
     .whereNot('content', '')
     .orderBy('seq', 'desc')

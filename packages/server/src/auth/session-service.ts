@@ -4,10 +4,12 @@ import type { Knex } from 'knex';
 import { unauthorized } from '../http/errors.js';
 import { toEndUser } from '../http/dto.js';
 import { signAccessToken } from './access-token.js';
+import type { JwtKeyring } from './jwt-keyring.js';
 import { generateRefreshToken, sha256 } from './secrets.js';
+import type { RevokeReason, SessionRevocations } from './session-revocations.js';
 
 export interface SessionConfig {
-  jwtSecret: string;
+  keyring: JwtKeyring;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
 }
@@ -15,11 +17,13 @@ export interface SessionConfig {
 /**
  * Access JWT + opaque refresh token. Refresh tokens rotate on every use;
  * presenting a spent one means it leaked, so the whole family is revoked.
+ * Revoking a family also kills its live access tokens (see SessionRevocations).
  */
 export class SessionService {
   constructor(
     private readonly knex: Knex,
     private readonly config: SessionConfig,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   async issue(
@@ -43,7 +47,7 @@ export class SessionService {
     return {
       accessToken: signAccessToken(
         { tenantId, userId, sessionFamilyId: familyId },
-        this.config.jwtSecret,
+        this.config.keyring,
         this.config.accessTtlSeconds,
       ),
       expiresIn: this.config.accessTtlSeconds,
@@ -52,38 +56,91 @@ export class SessionService {
     };
   }
 
-  async refresh(refreshToken: string, userAgent?: string): Promise<SessionTokens> {
+  /**
+   * Rotates a refresh token. `checkTenant` runs before anything changes
+   * (the route checks the browser origin against the tenant's keys).
+   */
+  async refresh(
+    refreshToken: string,
+    opts: { userAgent?: string; checkTenant?: (tenantId: string) => Promise<void> } = {},
+  ): Promise<SessionTokens> {
     const hash = sha256(refreshToken);
+    const invalid = () => unauthorized('Invalid or expired refresh token');
+    if (opts.checkTenant) {
+      // Outside the transaction: the check may read the database (PGlite has one connection).
+      const peek = await this.knex('sessions').where({ token_hash: hash }).first('tenant_id');
+      if (!peek) throw invalid();
+      await opts.checkTenant(peek.tenant_id);
+    }
     const outcome = await this.knex.transaction(async (trx) => {
       // Row lock: two concurrent refreshes of one token cannot both succeed.
       const row = await trx('sessions').where({ token_hash: hash }).forUpdate().first();
       if (!row || row.revoked_at || new Date(row.expires_at).getTime() <= Date.now()) {
-        return { kind: 'invalid' as const };
+        throw invalid();
       }
       if (row.used_at) {
-        return { kind: 'reused' as const, tenantId: row.tenant_id, familyId: row.family_id };
+        await trx('sessions')
+          .where({ family_id: row.family_id, tenant_id: row.tenant_id })
+          .whereNull('revoked_at')
+          .update({ revoked_at: trx.fn.now() });
+        // Committed, then refused: throwing here would roll the revocation back.
+        const reused = row as { tenant_id: string; user_id: string; family_id: string };
+        return { reused, tokens: null };
       }
       await trx('sessions').where({ id: row.id }).update({ used_at: trx.fn.now() });
       const tokens = await this.issue(row.tenant_id, row.user_id, {
         familyId: row.family_id,
-        userAgent,
+        userAgent: opts.userAgent,
         trx,
       });
-      return { kind: 'ok' as const, tokens };
+      return { tokens, reused: null };
     });
-    if (outcome.kind === 'ok') return outcome.tokens;
-    if (outcome.kind === 'reused') {
-      // Committed on its own: the refusal below must not roll the revocation back.
-      await this.revokeFamily(outcome.tenantId, outcome.familyId);
-      throw unauthorized('Refresh token was already used; all sessions of this login were revoked');
-    }
-    throw unauthorized('Invalid or expired refresh token');
+    if (outcome.tokens) return outcome.tokens;
+    const reused = outcome.reused!;
+    await this.revocations.revoke({
+      tenantId: reused.tenant_id,
+      userId: reused.user_id,
+      familyIds: [reused.family_id],
+      reason: 'reuse',
+    });
+    throw unauthorized('Refresh token was already used; all sessions of this login were revoked');
   }
 
-  async revokeFamily(tenantId: string, familyId: string): Promise<void> {
+  /** Logout: this login's refresh tokens and live access tokens. */
+  async revokeFamily(
+    tenantId: string,
+    userId: string,
+    familyId: string,
+    reason: RevokeReason = 'logout',
+  ): Promise<void> {
     await this.knex('sessions')
-      .where({ tenant_id: tenantId, family_id: familyId })
+      .where({ tenant_id: tenantId, user_id: userId, family_id: familyId })
       .whereNull('revoked_at')
       .update({ revoked_at: this.knex.fn.now() });
+    await this.revocations.revoke({ tenantId, userId, familyIds: [familyId], reason });
   }
+
+  /** Log out everywhere / admin revoke: every login of one user. Returns how many. */
+  async revokeUser(tenantId: string, userId: string, reason: RevokeReason): Promise<number> {
+    const familyIds = await markUserSessionsRevoked(this.knex, tenantId, userId);
+    await this.revocations.revoke({ tenantId, userId, familyIds, reason });
+    return familyIds.length;
+  }
+}
+
+/**
+ * Marks every unrevoked refresh token of a user revoked and returns their
+ * families. Inside a transaction, publish the revocation after it commits.
+ */
+export async function markUserSessionsRevoked(
+  db: Knex | Knex.Transaction,
+  tenantId: string,
+  userId: string,
+): Promise<string[]> {
+  const rows: { family_id: string }[] = await db('sessions')
+    .where({ tenant_id: tenantId, user_id: userId })
+    .whereNull('revoked_at')
+    .update({ revoked_at: db.fn.now() })
+    .returning('family_id');
+  return [...new Set(rows.map((r) => r.family_id))];
 }

@@ -1,4 +1,10 @@
 import path from 'node:path';
+import type { LlmConfig } from './provider-env.js';
+import { loadLlmConfig } from './provider-env.js';
+import type { LimitDefaults } from './limits-env.js';
+import { loadLimitDefaults, loadPreviousJwtSecrets } from './limits-env.js';
+import type { ToolsConfig } from '../tools/tools-config.js';
+import { loadToolsConfig } from '../tools/tools-config.js';
 
 /** Validated server configuration. Built once from the environment at start. */
 export interface ServerConfig {
@@ -11,11 +17,19 @@ export interface ServerConfig {
   dataDir: string;
   adminToken: string | null;
   jwtSecret: string;
+  /** Old signing secrets, accepted for verification only, so rotating logs nobody out. */
+  jwtPreviousSecrets: string[];
+  /** Rate-limit and quota defaults; tenant settings override them (config/limits-env.ts). */
+  limits: LimitDefaults;
   jwtAccessTtlSeconds: number;
   refreshTtlSeconds: number;
   openaiApiKey: string | null;
   openaiBaseUrl: string | null;
   anthropicApiKey: string | null;
+  /** GOOGLE_API_KEY or GEMINI_API_KEY: enables the `google` (Gemini) provider. */
+  googleApiKey: string | null;
+  /** Compatible endpoints, default chain, first-token timeout, breaker, prices (provider-env.ts). */
+  llm: LlmConfig;
   weatherApiKey: string | null;
   defaultModel: string;
   logLevel: string;
@@ -24,6 +38,16 @@ export interface ServerConfig {
   trustProxy: boolean;
   /** Pause between offline-provider words, so streaming is visible in the demo. */
   offlineWordDelayMs: number;
+  /** Tools: plugins, timeouts, step limit, web search backends (tools/tools-config.ts). */
+  tools: ToolsConfig;
+  /** Memory embedder: `hashing` (offline, default) or `openai` (text-embedding-3-small). */
+  embedder: 'hashing' | 'openai';
+  /** Width of the embedding columns; must match the database (checked at start). */
+  embeddingDimensions: number;
+  /** Time a turn waits for memory recall before answering without it. */
+  memoryRecallBudgetMs: number;
+  /** How often the memory cleanup job runs; 0 disables it. */
+  memoryCleanupIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -99,11 +123,15 @@ export function loadConfig(
     adminToken,
     // Embedded mode generates and persists a secret (see embedded-secrets.ts).
     jwtSecret: jwtSecret ?? '',
+    jwtPreviousSecrets: loadPreviousJwtSecrets(env, problems),
+    limits: loadLimitDefaults(env, problems),
     jwtAccessTtlSeconds: int(env, 'JWT_ACCESS_TOKEN_EXPIRE_MINUTES', 15, problems) * 60,
     refreshTtlSeconds: int(env, 'JWT_REFRESH_TOKEN_EXPIRE_DAYS', 30, problems) * 86400,
     openaiApiKey: str(env, 'OPENAI_API_KEY'),
     openaiBaseUrl: url(env, 'OPENAI_BASE_URL', ['http:', 'https:'], problems),
     anthropicApiKey: str(env, 'ANTHROPIC_API_KEY'),
+    googleApiKey: str(env, 'GOOGLE_API_KEY') ?? str(env, 'GEMINI_API_KEY'),
+    llm: loadLlmConfig(env, problems),
     weatherApiKey: str(env, 'WEATHER_API_KEY'),
     defaultModel: str(env, 'PARLEY_DEFAULT_MODEL') ?? 'gpt-4o-mini',
     logLevel,
@@ -111,8 +139,29 @@ export function loadConfig(
     publicUrl: url(env, 'PARLEY_PUBLIC_URL', ['http:', 'https:'], problems),
     trustProxy: str(env, 'PARLEY_TRUST_PROXY') === 'true',
     offlineWordDelayMs: int(env, 'PARLEY_OFFLINE_WORD_DELAY_MS', 20, problems, 0),
+    tools: loadToolsConfig(env, problems),
+    embedder: embedderName(env, problems),
+    embeddingDimensions: int(env, 'PARLEY_EMBEDDING_DIMENSIONS', 512, problems),
+    memoryRecallBudgetMs: int(env, 'PARLEY_MEMORY_RECALL_BUDGET_MS', 50, problems),
+    memoryCleanupIntervalMs: int(
+      env,
+      'PARLEY_MEMORY_CLEANUP_INTERVAL_MS',
+      6 * 3_600_000,
+      problems,
+      0,
+    ),
     ...overrides,
   };
+  if (config.embedder === 'openai' && !config.openaiApiKey) {
+    problems.push('PARLEY_EMBEDDER=openai needs OPENAI_API_KEY');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function embedderName(env: Env, problems: string[]): ServerConfig['embedder'] {
+  const v = str(env, 'PARLEY_EMBEDDER') ?? 'hashing';
+  if (v === 'hashing' || v === 'openai') return v;
+  problems.push(`PARLEY_EMBEDDER must be hashing or openai (got "${v}")`);
+  return 'hashing';
 }

@@ -1,3 +1,4 @@
+import { offlineToolStep } from './offline-tool-rules.js';
 import type { ChatProvider, ProviderChunk, ProviderRequest } from './provider.js';
 
 export const OFFLINE_LABEL = '[Offline mode: no language model is configured]';
@@ -14,12 +15,20 @@ export class OfflineProvider implements ChatProvider {
   constructor(private readonly wordDelayMs = 0) {}
 
   async *stream(req: ProviderRequest): AsyncIterable<ProviderChunk> {
+    // Tools: a few fixed rules (offline-tool-rules.ts), never a pretend model.
+    const step = offlineToolStep(req);
+    if (step && 'call' in step) {
+      yield { type: 'tool-call', call: step.call };
+      yield { type: 'finish', reason: 'tool_calls', usage: { inputTokens: 0, outputTokens: 0 } };
+      return;
+    }
     const lastUser = [...req.messages].reverse().find((m) => m.role === 'user');
     const text = lastUser?.content.trim() ?? '';
     const quoted = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-    const answer =
-      `${OFFLINE_LABEL} I can't think without a model, but your message arrived safely: "${quoted}". ` +
-      'Set OPENAI_API_KEY or ANTHROPIC_API_KEY and restart to get real answers.';
+    const answer = step
+      ? `${OFFLINE_LABEL} A tool answered, shown here as it came: ${step.toolReport}`
+      : `${OFFLINE_LABEL} I can't think without a model, but your message arrived safely: "${quoted}". ` +
+        'Set OPENAI_API_KEY or ANTHROPIC_API_KEY and restart to get real answers.';
     const words = answer.split(/(?<= )/);
     for (const word of words) {
       if (req.signal.aborted) return;

@@ -9,18 +9,25 @@ import type {
   FinishReason,
   ProviderChunk,
   ProviderRequest,
+  TokenUsage,
 } from './provider.js';
 import { ProviderError } from './provider.js';
+import { endedEarly, retryAfterMs, statusError, thrownError } from './provider-errors.js';
 
 export interface OpenAIProviderOptions {
+  /** Registry id: `openai`, or the name of an OpenAI-compatible endpoint (`ollama`, `openrouter`, …). */
   id?: string;
-  apiKey: string;
+  /** Local servers (Ollama, vLLM, LM Studio) often need none: no Authorization header is sent. */
+  apiKey?: string | null;
   baseURL?: string;
   /** Time allowed until the response headers arrive; the agent handles first-token budgets. */
   timeoutMs?: number;
 }
 
-/** OpenAI Chat Completions (and any compatible server) via the official SDK. */
+/**
+ * OpenAI Chat Completions via the official SDK. Also the adapter for every
+ * OpenAI-compatible server: a different id, base URL and (optional) key.
+ */
 export class OpenAIProvider implements ChatProvider {
   readonly id: string;
   readonly offline = false;
@@ -30,10 +37,17 @@ export class OpenAIProvider implements ChatProvider {
     this.id = opts.id ?? 'openai';
     // Retries are the agent's job (failover), never a silent re-send of a stream.
     this.client = new OpenAI({
-      apiKey: opts.apiKey,
+      // The SDK insists on a key; without one, the header is removed below.
+      apiKey: opts.apiKey || 'unused',
+      ...(opts.apiKey ? {} : { defaultHeaders: { authorization: null } }),
       baseURL: opts.baseURL,
+      // OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment are for OpenAI only,
+      // never sent to a third-party compatible endpoint.
+      ...(this.id === 'openai' ? {} : { organization: null, project: null }),
       maxRetries: 0,
       timeout: opts.timeoutMs ?? 60_000,
+      // Failures reach the agent's log as ProviderErrors; the SDK must not print to stderr.
+      logLevel: 'off',
     });
   }
 
@@ -59,7 +73,7 @@ export class OpenAIProvider implements ChatProvider {
         { signal: req.signal },
       );
     } catch (err) {
-      throw toProviderError(err);
+      throw toProviderError(err, this.id);
     }
     yield* this.readStream(stream);
   }
@@ -69,9 +83,10 @@ export class OpenAIProvider implements ChatProvider {
   ): AsyncIterable<ProviderChunk> {
     const calls = new Map<number, { id: string; name: string; args: string }>();
     let finish: FinishReason | null = null;
+    let usage: TokenUsage | null = null;
     try {
       for await (const chunk of stream) {
-        const choice = chunk.choices[0];
+        const choice = chunk.choices?.[0];
         if (choice) {
           const delta = choice.delta;
           if (delta?.content) yield { type: 'text', text: delta.content };
@@ -85,30 +100,26 @@ export class OpenAIProvider implements ChatProvider {
           if (choice.finish_reason) finish = mapFinish(choice.finish_reason);
         }
         if (chunk.usage) {
-          // include_usage: the usage chunk is the last one.
-          for (const c of calls.values()) {
-            yield { type: 'tool-call', call: { id: c.id, name: c.name, argsJson: c.args || '{}' } };
-          }
-          calls.clear();
-          yield {
-            type: 'finish',
-            reason: finish ?? 'stop',
-            usage: {
-              inputTokens: chunk.usage.prompt_tokens,
-              outputTokens: chunk.usage.completion_tokens,
-            },
+          usage = {
+            inputTokens: chunk.usage.prompt_tokens,
+            outputTokens: chunk.usage.completion_tokens,
           };
-          return;
+          // With include_usage the usage-only chunk is the last one; don't wait for [DONE].
+          // (Some compatible servers put usage on every chunk, hence the finish check.)
+          if (finish !== null && !choice) break;
         }
       }
     } catch (err) {
-      throw toProviderError(err);
+      throw toProviderError(err, this.id);
     }
-    if (finish === null) throw new ProviderError('OpenAI stream ended before it finished', true);
+    if (finish === null) throw endedEarly(this.id);
+    let i = 0;
     for (const c of calls.values()) {
-      yield { type: 'tool-call', call: { id: c.id, name: c.name, argsJson: c.args || '{}' } };
+      // Some compatible servers omit call ids; the tool loop needs one to pair results.
+      const id = c.id || `call_${Date.now().toString(36)}_${i++}`;
+      yield { type: 'tool-call', call: { id, name: c.name, argsJson: c.args || '{}' } };
     }
-    yield { type: 'finish', reason: finish, usage: null };
+    yield { type: 'finish', reason: finish, usage };
   }
 }
 
@@ -152,31 +163,28 @@ function toOpenAIMessage(m: ChatMessage): ChatCompletionMessageParam {
   }
 }
 
-export function toProviderError(err: unknown): ProviderError {
+export function toProviderError(err: unknown, vendor = 'openai'): ProviderError {
   if (err instanceof ProviderError) return err;
   if (err instanceof OpenAI.APIUserAbortError) {
     return new ProviderError('Request aborted', false, undefined, undefined, { cause: err });
   }
   if (err instanceof OpenAI.APIConnectionError) {
-    return new ProviderError(`Provider unreachable: ${err.message}`, true, undefined, undefined, {
+    return new ProviderError(`${vendor} unreachable: ${err.message}`, true, undefined, undefined, {
       cause: err,
     });
   }
   if (err instanceof OpenAI.APIError) {
-    const status = err.status;
-    const retryAfter = Number(err.headers?.get?.('retry-after'));
-    const retryable =
-      status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
-    return new ProviderError(
-      `Provider returned ${status ?? 'an error'}: ${err.message}`,
-      retryable,
-      status,
-      Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
-      { cause: err },
-    );
+    // No status: an `error` object inside a 200 stream, i.e. the server gave up mid-answer.
+    if (err.status === undefined) {
+      return new ProviderError(
+        `${vendor} failed mid-stream: ${err.message}`,
+        true,
+        undefined,
+        retryAfterMs(err.headers),
+        { cause: err },
+      );
+    }
+    return statusError(vendor, err.status, err.headers, err.message, err);
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return new ProviderError(`Malformed provider stream: ${message}`, false, undefined, undefined, {
-    cause: err,
-  });
+  return thrownError(vendor, err);
 }

@@ -8,13 +8,18 @@ export interface ToolCallRequest {
   name: string;
   /** Raw JSON text as the model produced it; validated by the tool runner. */
   argsJson: string;
+  /**
+   * Opaque vendor token that must travel back with this call in the next
+   * request (Gemini's `thoughtSignature`). Keep it when echoing the call.
+   */
+  signature?: string;
 }
 
 export type ChatMessage =
   | { role: 'system'; content: string }
   | { role: 'user'; content: string }
   | { role: 'assistant'; content: string; toolCalls?: ToolCallRequest[] }
-  | { role: 'tool'; toolCallId: string; name: string; content: string };
+  | { role: 'tool'; toolCallId: string; name: string; content: string; isError?: boolean };
 
 export interface ToolSpec {
   name: string;

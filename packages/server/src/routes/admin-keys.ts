@@ -56,6 +56,7 @@ export function adminKeyRoutes(services: AppServices): Router {
         allowed_origins: JSON.stringify(body.allowedOrigins ?? []),
       })
       .returning('*');
+    await services.tenantOrigins.changed(tenant.id as string);
     ctx.status = 201;
     // The only time the key is ever shown.
     ctx.body = { ...toApiKey(row), key: generated.key };
@@ -80,6 +81,7 @@ export function adminKeyRoutes(services: AppServices): Router {
       .returning('*');
     if (!row) throw notFound('API key');
     await services.apiKeys.revoked(row.key_hash);
+    await services.tenantOrigins.changed(row.tenant_id);
     ctx.body = toApiKey(row);
   });
 

@@ -2,10 +2,9 @@ import Router from '@koa/router';
 import type { AppServices } from '../app-services.js';
 import type { UserAuth } from '../http/koa-state.js';
 import { requireUser } from '../auth/middleware.js';
+import { scope } from '../db/scoped.js';
 import { toConversation, toMessage } from '../http/dto.js';
-import { notFound } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
-import { isUuid } from './admin-tenants.js';
 import { pageQuerySchema, paginate } from './pagination.js';
 
 const createSchema = {
@@ -31,16 +30,14 @@ const messagesQuerySchema = {
   },
 };
 
-/** The caller's own conversations only: every query carries tenant and user. */
+/** The caller's own conversations only (db/scoped.ts applies tenant and user). */
 export function ownConversations(services: AppServices, user: UserAuth) {
-  return services.knex('conversations').where({ tenant_id: user.tenantId, user_id: user.userId });
+  return scope(services, user).conversations();
 }
 
+/** One of the caller's conversations; anyone else's is a 404, like a missing one. */
 export async function findOwnConversation(services: AppServices, user: UserAuth, id: string) {
-  if (!isUuid(id)) throw notFound('Conversation');
-  const row = await ownConversations(services, user).where({ id }).first();
-  if (!row) throw notFound('Conversation');
-  return row;
+  return scope(services, user).conversation(id);
 }
 
 export function conversationRoutes(services: AppServices): Router {
@@ -50,11 +47,8 @@ export function conversationRoutes(services: AppServices): Router {
   router.post('/', async (ctx) => {
     const body = parseBody<{ title?: string; metadata?: object }>(createSchema, ctx.request.body);
     const user = ctx.state.user!;
-    const [row] = await services
-      .knex('conversations')
-      .insert({
-        tenant_id: user.tenantId,
-        user_id: user.userId,
+    const [row] = await scope(services, user)
+      .insert('conversations', {
         title: body.title ?? null,
         metadata: JSON.stringify(body.metadata ?? {}),
       })
@@ -93,9 +87,8 @@ export function conversationRoutes(services: AppServices): Router {
     const q = parseQuery<{ limit: number; afterSeq?: number }>(messagesQuerySchema, ctx.query);
     const user = ctx.state.user!;
     const conv = await findOwnConversation(services, user, ctx.params.id!);
-    const query = services
-      .knex('messages')
-      .where({ conversation_id: conv.id, tenant_id: user.tenantId, user_id: user.userId })
+    const query = scope(services, user)
+      .messages(conv.id as string)
       .orderBy('seq', 'asc')
       .limit(q.limit + 1);
     if (q.afterSeq !== undefined) query.where('seq', '>', q.afterSeq);

@@ -1,6 +1,22 @@
 import Router from '@koa/router';
 import type { AppServices } from '../app-services.js';
-import { renderDemoPage } from '../embedded/demo-page.js';
+import { demoStyleHash, renderDemoPage } from '../embedded/demo-page.js';
+
+/**
+ * What the demo page may do: its own hashed style, the widget script and the
+ * API on this origin. Nothing inline runs; the widget's styles are
+ * constructed stylesheets in its shadow root, which CSP does not block.
+ */
+const demoCsp = [
+  "default-src 'none'",
+  "script-src 'self'",
+  `style-src ${demoStyleHash}`,
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 /** `/`: the demo site on the embedded default, a short JSON pointer otherwise. */
 export function demoRoutes(services: AppServices): Router {
@@ -15,10 +31,7 @@ export function demoRoutes(services: AppServices): Router {
       };
       return;
     }
-    ctx.set(
-      'content-security-policy',
-      "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'",
-    );
+    ctx.set('content-security-policy', demoCsp);
     ctx.type = 'html';
     ctx.body = renderDemoPage(demo.publishableKey);
   });

@@ -3,9 +3,10 @@ import type { AppServices } from '../app-services.js';
 import { CollectingSink } from '../agent/event-sink.js';
 import { prepareTurn, streamTurn } from '../agent/run-turn.js';
 import { SseWriter } from '../agent/sse-writer.js';
-import { requireUser } from '../auth/middleware.js';
+import { requireUser, TURN_ROUTE } from '../auth/middleware.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { parseBody } from '../http/validate.js';
+import type { ClientToolSpec } from '../tools/tool-service.js';
 import { isUuid } from './admin-tenants.js';
 
 export const sendMessageSchema = {
@@ -15,6 +16,21 @@ export const sendMessageSchema = {
   properties: {
     content: { type: 'string', minLength: 1, maxLength: 32_000, pattern: '\\S' },
     clientMessageId: { type: 'string', minLength: 1, maxLength: 100 },
+    // Tools the client runs itself (tool.call → POST …/tool-results); see tools/tool-service.ts.
+    clientTools: {
+      type: 'array',
+      maxItems: 20,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'description', 'parameters'],
+        properties: {
+          name: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+          description: { type: 'string', minLength: 1, maxLength: 2000 },
+          parameters: { type: 'object' },
+        },
+      },
+    },
   },
 };
 
@@ -26,11 +42,13 @@ export function messageRoutes(services: AppServices): Router {
    * Sends a user message and answers it. With `Accept: text/event-stream` the
    * answer streams as protocol events; otherwise the JSON result comes at the end.
    */
-  router.post('/', async (ctx) => {
-    const body = parseBody<{ content: string; clientMessageId?: string }>(
-      sendMessageSchema,
-      ctx.request.body,
-    );
+  // Named: its rate limit is checked with the quotas by prepareTurn, in one Redis call.
+  router.post(TURN_ROUTE, '/', async (ctx) => {
+    const body = parseBody<{
+      content: string;
+      clientMessageId?: string;
+      clientTools?: ClientToolSpec[];
+    }>(sendMessageSchema, ctx.request.body);
     if (!isUuid(ctx.params.id!)) throw notFound('Conversation');
     const user = ctx.state.user!;
     const turn = await prepareTurn(services, {
@@ -39,7 +57,9 @@ export function messageRoutes(services: AppServices): Router {
       conversationId: ctx.params.id!,
       content: body.content,
       clientMessageId: body.clientMessageId ?? null,
+      clientTools: body.clientTools,
     });
+    ctx.set(turn.limitHeaders ?? {});
     const controller = services.activeTurns.start(turn.input.conversationId);
     try {
       if (ctx.accepts('application/json', 'text/event-stream') === 'text/event-stream') {

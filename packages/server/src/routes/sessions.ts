@@ -1,6 +1,8 @@
 import Router from '@koa/router';
 import type { AppServices } from '../app-services.js';
-import { requireApiKey } from '../auth/middleware.js';
+import { checkTenantOrigin, requireApiKey } from '../auth/middleware.js';
+import { bodyCredential } from '../auth/route-auth.js';
+import { upsertExternalUser } from '../auth/upsert-external-user.js';
 import { forbidden } from '../http/errors.js';
 import { parseBody } from '../http/validate.js';
 
@@ -29,8 +31,21 @@ interface CreateBody {
   traits?: Record<string, unknown>;
 }
 
+async function anonymousUser(services: AppServices, tenantId: string): Promise<string> {
+  const [user] = await services
+    .knex('users')
+    .insert({ tenant_id: tenantId, anonymous: true })
+    .returning('id');
+  return user.id as string;
+}
+
 export function sessionRoutes(services: AppServices): Router {
   const router = new Router({ prefix: '/v1/sessions' });
+  // Tokens must never sit in a shared cache.
+  router.use(async (ctx, next) => {
+    ctx.set('cache-control', 'no-store');
+    await next();
+  });
 
   /**
    * pk_ (browser, allowed origin): a new anonymous visitor.
@@ -44,48 +59,33 @@ export function sessionRoutes(services: AppServices): Router {
       if (body.externalUserId || body.email || body.name || body.traits) {
         throw forbidden('A publishable key can only start anonymous sessions');
       }
-      const [user] = await services
-        .knex('users')
-        .insert({ tenant_id: key.tenantId, anonymous: true })
-        .returning('id');
       ctx.status = 201;
-      ctx.body = await services.sessions.issue(key.tenantId, user.id, { userAgent });
+      ctx.body = await services.sessions.issue(
+        key.tenantId,
+        await anonymousUser(services, key.tenantId),
+        { userAgent },
+      );
       return;
     }
-    let userId: string;
-    if (body.externalUserId) {
-      const [user] = await services
-        .knex('users')
-        .insert({
-          tenant_id: key.tenantId,
-          external_id: body.externalUserId,
-          anonymous: false,
-          name: body.name ?? null,
-          email: body.email ?? null,
-          traits: JSON.stringify(body.traits ?? {}),
+    const userId = body.externalUserId
+      ? await upsertExternalUser(services.knex, key.tenantId, {
+          externalId: body.externalUserId,
+          name: body.name,
+          email: body.email,
+          traits: body.traits,
         })
-        .onConflict(services.knex.raw('(tenant_id, external_id) where external_id is not null'))
-        .merge({
-          name: services.knex.raw('coalesce(excluded.name, users.name)'),
-          email: services.knex.raw('coalesce(excluded.email, users.email)'),
-          updated_at: services.knex.fn.now(),
-        })
-        .returning('id');
-      userId = user.id;
-    } else {
-      const [user] = await services
-        .knex('users')
-        .insert({ tenant_id: key.tenantId, anonymous: true })
-        .returning('id');
-      userId = user.id;
-    }
+      : await anonymousUser(services, key.tenantId);
     ctx.status = 201;
     ctx.body = await services.sessions.issue(key.tenantId, userId, { userAgent });
   });
 
-  router.post('/refresh', async (ctx) => {
+  router.post('/refresh', bodyCredential('refresh token'), async (ctx) => {
     const body = parseBody<{ refreshToken: string }>(refreshSchema, ctx.request.body);
-    ctx.body = await services.sessions.refresh(body.refreshToken, ctx.get('user-agent'));
+    ctx.body = await services.sessions.refresh(body.refreshToken, {
+      userAgent: ctx.get('user-agent'),
+      // A browser may refresh only from the tenant's origins; checked before rotating.
+      checkTenant: (tenantId) => checkTenantOrigin(ctx, services, tenantId),
+    });
   });
 
   return router;

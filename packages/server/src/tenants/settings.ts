@@ -1,3 +1,5 @@
+import type { QuotaLimits } from '../config/limits-env.js';
+
 /** Per-tenant behaviour. Stored as JSON on the tenant; every field optional. */
 export interface TenantSettings {
   /** System prompt: who the agent is for this product. */
@@ -9,9 +11,33 @@ export interface TenantSettings {
     userPerMinute?: number;
     tenantPerMinute?: number;
     sessionsPerMinutePerIp?: number;
+    apiKeyPerMinute?: number;
+    loginPerIpPer15Min?: number;
+    loginPerAccountPer15Min?: number;
   };
-  memory?: { enabled?: boolean };
+  /** Usage caps counted from the `usage` table (UTC days and months); unset = server default. */
+  quotas?: { tenant?: QuotaLimits; user?: QuotaLimits };
+  memory?: {
+    enabled?: boolean;
+    /** Memories older than this are deleted by the cleanup job. */
+    retentionDays?: number;
+    /** Most memories kept per user; the lowest-value ones go first. */
+    perUserCap?: number;
+    /** Kinds of memory to keep, e.g. `['fact', 'preference']`; all when unset. */
+    kinds?: ('fact' | 'preference' | 'event' | 'goal')[];
+  };
 }
+
+const quotaLimitsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    messagesPerDay: { type: 'integer', minimum: 1 },
+    messagesPerMonth: { type: 'integer', minimum: 1 },
+    tokensPerDay: { type: 'integer', minimum: 1 },
+    tokensPerMonth: { type: 'integer', minimum: 1 },
+  },
+} as const;
 
 export const tenantSettingsSchema = {
   type: 'object',
@@ -31,12 +57,30 @@ export const tenantSettingsSchema = {
         userPerMinute: { type: 'integer', minimum: 1, maximum: 100000 },
         tenantPerMinute: { type: 'integer', minimum: 1, maximum: 10000000 },
         sessionsPerMinutePerIp: { type: 'integer', minimum: 1, maximum: 100000 },
+        apiKeyPerMinute: { type: 'integer', minimum: 1, maximum: 10000000 },
+        loginPerIpPer15Min: { type: 'integer', minimum: 1, maximum: 100000 },
+        loginPerAccountPer15Min: { type: 'integer', minimum: 1, maximum: 1000 },
       },
+    },
+    quotas: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { tenant: quotaLimitsSchema, user: quotaLimitsSchema },
     },
     memory: {
       type: 'object',
       additionalProperties: false,
-      properties: { enabled: { type: 'boolean' } },
+      properties: {
+        enabled: { type: 'boolean' },
+        retentionDays: { type: 'integer', minimum: 1, maximum: 36500 },
+        perUserCap: { type: 'integer', minimum: 1, maximum: 100000 },
+        kinds: {
+          type: 'array',
+          uniqueItems: true,
+          maxItems: 4,
+          items: { enum: ['fact', 'preference', 'event', 'goal'] },
+        },
+      },
     },
   },
 } as const;

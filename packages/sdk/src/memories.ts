@@ -1,0 +1,71 @@
+import type { Http } from './http/http-client.js';
+import type { Conversation, EndUser, Message, Page } from './protocol/resources.js';
+
+export type MemoryKind = 'fact' | 'preference' | 'event' | 'goal';
+
+/** Something the agent remembers about the signed-in user. */
+export interface Memory {
+  id: string;
+  /** Third person and self-contained, e.g. "User lives in Lisbon". */
+  text: string;
+  kind: MemoryKind | (string & {});
+  /** 0..1; decays while unused. */
+  importance: number;
+  accessCount: number;
+  lastAccessedAt: string | null;
+  /** The messages it was learned from. */
+  sourceMessageIds: string[];
+  expiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MemoriesApi {
+  /** Current memories, newest first; pass `nextCursor` back as `cursor`. */
+  list(query?: { limit?: number; cursor?: string }): Promise<Page<Memory>>;
+  /** Best matches for `q` (meaning and words), one page. */
+  search(q: string, query?: { limit?: number }): Promise<Memory[]>;
+  update(
+    id: string,
+    patch: { text?: string; kind?: MemoryKind; importance?: number },
+  ): Promise<Memory>;
+  /** Deletes the memory and the older versions it replaced. */
+  delete(id: string): Promise<void>;
+  /** Deletes every memory and stops past conversations from being recalled. */
+  forgetAll(): Promise<{ deleted: { memories: number; messageEmbeddings: number } }>;
+}
+
+/** `GET /v1/me/export`: everything stored about the user. */
+export interface UserExport {
+  exportedAt: string;
+  user: EndUser & { traits: Record<string, unknown>; createdAt: string | null };
+  preferences: {
+    timezone: string | null;
+    locale: string | null;
+    data: Record<string, unknown>;
+    updatedAt: string | null;
+  } | null;
+  conversations: (Conversation & { messages: Message[] })[];
+  /** Includes history: superseded and forgotten versions. */
+  memories: (Memory & { invalidatedAt: string | null; supersededBy: string | null })[];
+}
+
+export interface MeApi {
+  export(): Promise<UserExport>;
+}
+
+export function memoriesApi(http: Http): MemoriesApi {
+  const one = (id: string): string => `/v1/memories/${encodeURIComponent(id)}`;
+  return {
+    list: (query = {}) => http.json('GET', '/v1/memories', { query }),
+    search: async (q, query = {}) =>
+      (await http.json<Page<Memory>>('GET', '/v1/memories', { query: { ...query, q } })).data,
+    update: (id, patch) => http.json('PATCH', one(id), { body: patch }),
+    delete: (id) => http.json('DELETE', one(id)),
+    forgetAll: () => http.json('DELETE', '/v1/memories'),
+  };
+}
+
+export function meApi(http: Http): MeApi {
+  return { export: () => http.json('GET', '/v1/me/export') };
+}

@@ -1,0 +1,119 @@
+import { APIUserAbortError, errorFor, ParleyError } from '../errors.js';
+import { ERROR_STATUS } from '../protocol/error-codes.js';
+import type {
+  ParleyEvent,
+  ResponseCompletedEvent,
+  ResponseFailedEvent,
+} from '../protocol/events.js';
+import { isTerminalEvent } from '../protocol/events.js';
+import type { Message } from '../protocol/resources.js';
+
+/** What a transport does with a stream: push its events, then end it (with an error if it broke). */
+export interface StreamSink {
+  readonly signal: AbortSignal;
+  push(event: ParleyEvent): void;
+  end(error?: unknown): void;
+}
+
+/**
+ * One answer being streamed. Read it once with `for await`; `text()` and
+ * `finalMessage()` wait for the end (with or without a reader). `break`,
+ * `abort()` or the caller's signal cancel it: the server keeps the partial
+ * answer, marked incomplete.
+ */
+export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
+  private readonly controller = new AbortController();
+  private readonly queue: ParleyEvent[] = [];
+  private wake: (() => void) | undefined;
+  private ended = false;
+  private error: unknown;
+  private read = false;
+  private answer = '';
+  private last: ResponseCompletedEvent | ResponseFailedEvent | undefined;
+  private readonly done: Promise<void>;
+  private settle!: (error?: unknown) => void;
+
+  constructor(signal?: AbortSignal) {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.settle = (e) => (e === undefined ? resolve() : reject(e));
+    });
+    this.done.catch(() => {}); // rejections surface where you await them, never as unhandled
+    if (signal?.aborted) queueMicrotask(() => this.abort());
+    else signal?.addEventListener('abort', () => this.abort(), { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  push(event: ParleyEvent): void {
+    if (this.ended) return;
+    if (event.type === 'text.delta') this.answer += event.delta;
+    this.queue.push(event);
+    if (isTerminalEvent(event)) {
+      this.last = event;
+      this.end();
+    } else this.notify();
+  }
+
+  end(error?: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.error = error;
+    this.settle(error);
+    this.notify();
+  }
+
+  /** Cancels the answer. Events already received stay readable; then the reader gets APIUserAbortError. */
+  abort(): void {
+    if (this.ended) return;
+    this.end(new APIUserAbortError('The stream was aborted'));
+    this.controller.abort();
+  }
+
+  /** The answer's text as streamed (the partial text if it failed). */
+  async text(): Promise<string> {
+    await this.done;
+    return this.answer;
+  }
+
+  /** The stored assistant message; a failed answer throws its typed error. */
+  async finalMessage(): Promise<Message> {
+    await this.done;
+    const last = this.last;
+    if (last?.type === 'response.completed') return last.message;
+    const body = last?.error;
+    if (!body) throw new ParleyError('The stream ended without an answer');
+    throw errorFor(ERROR_STATUS[body.code] ?? 500, {
+      ...body,
+      details: body.details ?? (last.message ? { message: last.message } : undefined),
+    });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<ParleyEvent> {
+    if (this.read) throw new ParleyError('A message stream can only be read once');
+    this.read = true;
+    return {
+      next: async () => {
+        for (;;) {
+          const value = this.queue.shift();
+          if (value) return { value, done: false };
+          if (this.ended) {
+            if (this.error !== undefined) throw this.error;
+            return { value: undefined, done: true };
+          }
+          await new Promise<void>((r) => (this.wake = r));
+        }
+      },
+      return: async () => {
+        this.abort(); // `break` out of for-await
+        return { value: undefined, done: true };
+      },
+    };
+  }
+
+  private notify(): void {
+    this.wake?.();
+    this.wake = undefined;
+  }
+}

@@ -1,0 +1,42 @@
+import { APIConnectionError, isParleyError } from '../errors.js';
+import type { Http } from '../http/http-client.js';
+import type { ParleyEvent } from '../protocol/events.js';
+import { isTerminalEvent } from '../protocol/events.js';
+import type { MessageStream } from './message-stream.js';
+import { parseSse } from './sse-parser.js';
+
+export interface SendBody {
+  content: string;
+  clientMessageId?: string;
+}
+
+/**
+ * One turn over SSE: `POST …/messages` with `Accept: text/event-stream`.
+ * Never retried (the server may already have stored the message); closing
+ * the request is how the server learns of a cancel.
+ */
+export async function sseTurn(
+  http: Http,
+  conversationId: string,
+  body: SendBody,
+  stream: MessageStream,
+): Promise<void> {
+  try {
+    const res = await http.stream(
+      'POST',
+      `/v1/conversations/${encodeURIComponent(conversationId)}/messages`,
+      { body, signal: stream.signal, headers: { accept: 'text/event-stream' } },
+    );
+    if (!res.body) throw new APIConnectionError('The server sent no stream');
+    for await (const m of parseSse(res.body)) {
+      const event = JSON.parse(m.data) as ParleyEvent;
+      stream.push(event);
+      if (isTerminalEvent(event)) return;
+    }
+    stream.end(new APIConnectionError('The stream ended before the answer did'));
+  } catch (err) {
+    stream.end(
+      isParleyError(err) ? err : new APIConnectionError('The stream broke', { cause: err }),
+    );
+  }
+}

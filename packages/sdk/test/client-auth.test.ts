@@ -1,0 +1,161 @@
+import jwt from 'jsonwebtoken';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { signAccessToken } from '../../server/src/auth/access-token.js';
+import { JWT_SECRET } from '../../server/test/helpers/test-app.js';
+import type { Storage } from '../src/index.js';
+import { AuthenticationError, createClient } from '../src/index.js';
+import type { TestApp, TestTenant } from './helpers.js';
+import { recordingFetch, startTestApp } from './helpers.js';
+
+let t: TestApp;
+let tenant: TestTenant;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  tenant = await t.createTenant();
+});
+afterAll(() => t.close());
+
+/** A token for the same login, with its own lifetime (negative: already expired). */
+function resign(accessToken: string, ttlSeconds: number): string {
+  const c = jwt.decode(accessToken) as jwt.JwtPayload;
+  return signAccessToken(
+    { tenantId: c.tid, userId: c.sub!, sessionFamilyId: c.sfid },
+    JWT_SECRET,
+    ttlSeconds,
+  );
+}
+
+function mapStorage(): Storage & { map: Map<string, string> } {
+  const map = new Map<string, string>();
+  return {
+    map,
+    get: async (k) => map.get(k) ?? null,
+    set: async (k, v) => void map.set(k, v),
+    remove: async (k) => void map.delete(k),
+  };
+}
+
+describe('sessions and token refresh', () => {
+  it('keeps the session in storage: a second client (a reload) starts no new session', async () => {
+    const storage = mapStorage();
+    const rec = recordingFetch();
+    const first = createClient({
+      baseUrl: t.url,
+      secretKey: tenant.secretKey,
+      storage,
+      fetch: rec.fetch,
+    });
+    const conv = await first.conversations.create();
+    const reloaded = createClient({
+      baseUrl: t.url,
+      secretKey: tenant.secretKey,
+      storage,
+      fetch: rec.fetch,
+    });
+    expect((await reloaded.conversations.get(conv.id)).id).toBe(conv.id);
+    expect(rec.count('POST', '/v1/sessions')).toBe(1);
+
+    await reloaded.session.clear();
+    expect(storage.map.size).toBe(0);
+  });
+
+  it('refreshes once when the server refuses a token, however many requests hit the 401 together', async () => {
+    const real = await tenant.session('refresh-user');
+    const storage = mapStorage();
+    // The client believes its token is good for an hour; the server says it expired.
+    await storage.set(
+      'parley.session',
+      JSON.stringify({
+        accessToken: resign(real.accessToken, -60),
+        refreshToken: real.refreshToken,
+        expiresIn: 900,
+        user: { id: real.userId, externalId: 'refresh-user', anonymous: false },
+        renewAt: Date.now() + 3_600_000,
+      }),
+    );
+    const rec = recordingFetch();
+    const client = createClient({
+      baseUrl: t.url,
+      secretKey: tenant.secretKey,
+      storage,
+      fetch: rec.fetch,
+    });
+    const pages = await Promise.all([1, 2, 3, 4, 5].map(() => client.conversations.list()));
+    expect(pages.every((p) => Array.isArray(p.data))).toBe(true);
+    expect(rec.seen.filter((r) => r.status === 401)).toHaveLength(5);
+    expect(rec.count('POST', '/v1/sessions/refresh')).toBe(1);
+    expect(rec.count('POST', '/v1/sessions')).toBe(0);
+    const session = await client.session.get();
+    expect(session.user.id).toBe(real.userId);
+    expect(JSON.parse(storage.map.get('parley.session')!).accessToken).toBe(session.accessToken);
+  });
+
+  it('a 401 triggers one new token, then fails with AuthenticationError', async () => {
+    let calls = 0;
+    const rec = recordingFetch();
+    const client = createClient({
+      baseUrl: t.url,
+      getToken: () => `not-a-token-${++calls}`,
+      fetch: rec.fetch,
+    });
+    const err = await client.conversations.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(calls).toBe(2);
+    expect(rec.count('GET', '/v1/conversations')).toBe(2);
+  });
+
+  it('starts over with the key when the login was revoked (refresh refused)', async () => {
+    const rec = recordingFetch();
+    const client = createClient({
+      baseUrl: t.url,
+      secretKey: tenant.secretKey,
+      externalUserId: 'revoked-user',
+      fetch: rec.fetch,
+    });
+    const before = await client.session.get();
+    const c = jwt.decode(before.accessToken) as jwt.JwtPayload;
+    await t.app.services.sessions.revokeFamily(c.tid, c.sub!, c.sfid);
+
+    const conv = await client.conversations.create();
+    expect(conv.id).toBeTruthy();
+    expect(rec.count('POST', '/v1/sessions/refresh')).toBe(1);
+    expect(rec.count('POST', '/v1/sessions')).toBe(2);
+    expect((await client.session.get()).user.id).toBe(before.user.id);
+  });
+
+  it('re-authenticates an open WebSocket when its token expires, on the same socket', async () => {
+    const real = await tenant.session('ws-expiry');
+    const tokens = [resign(real.accessToken, 1), real.accessToken];
+    let calls = 0;
+    let opened = 0;
+    const Counting = class extends WebSocket {
+      constructor(url: string, protocols: string[]) {
+        super(url, protocols);
+        opened++;
+      }
+    };
+    const client = createClient({
+      baseUrl: t.url,
+      getToken: () => tokens[Math.min(calls++, 1)]!,
+      WebSocket: Counting,
+    });
+    try {
+      const conv = await client.conversations.create();
+      // The first WS turn opens the socket with the short-lived token.
+      await client.messages.send(conv.id, 'before', { transport: 'ws' }).finalMessage();
+      const callsBefore = calls;
+      // The server says "expired" about a second later; the SDK fetches a token and sends `auth`.
+      while (calls === callsBefore) await new Promise((r) => setTimeout(r, 50));
+      const after = await client.messages
+        .send(conv.id, 'after', { transport: 'ws' })
+        .finalMessage();
+      expect(after.content).toContain('after');
+      expect(opened).toBe(1);
+    } finally {
+      client.close();
+    }
+  });
+});

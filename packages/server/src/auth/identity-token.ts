@@ -1,0 +1,73 @@
+import jwt from 'jsonwebtoken';
+import { unauthorized } from '../http/errors.js';
+import { check } from '../http/validate.js';
+import type { IdentitySecrets } from './identity-secrets.js';
+
+/** Identity tokens are minted per page load by the tenant's backend: keep them short. */
+export const IDENTITY_TOKEN_MAX_TTL_SECONDS = 15 * 60;
+const CLOCK_TOLERANCE = 5;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface IdentityClaims {
+  /** The tenant's own user id. */
+  sub: string;
+  name?: string;
+  email?: string;
+  traits?: Record<string, unknown>;
+}
+
+const claimsSchema = {
+  type: 'object',
+  required: ['sub', 'exp'],
+  properties: {
+    sub: { type: 'string', minLength: 1, maxLength: 200 },
+    name: { type: 'string', maxLength: 200 },
+    email: { type: 'string', format: 'email', maxLength: 320 },
+    traits: { type: 'object', maxProperties: 50 },
+    exp: { type: 'number' },
+  },
+};
+
+function header(token: string): { alg?: unknown; kid?: unknown } {
+  try {
+    const h = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8'));
+    return typeof h === 'object' && h ? h : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Verifies a tenant-signed identity token: HS256 only (no `none`, no other
+ * algorithm), `kid` naming one of the tenant's live identity secrets, a
+ * short `exp`, and well-formed claims. Every failure is the same 401.
+ */
+export async function verifyIdentityToken(
+  token: string,
+  secrets: IdentitySecrets,
+): Promise<{ tenantId: string; claims: IdentityClaims }> {
+  const bad = () => unauthorized('Invalid identity token');
+  const h = header(token);
+  if (h.alg !== 'HS256' || typeof h.kid !== 'string' || !UUID.test(h.kid)) throw bad();
+  const key = await secrets.lookup(h.kid);
+  if (!key) throw bad();
+  let payload: jwt.JwtPayload;
+  try {
+    payload = jwt.verify(token, key.key, {
+      algorithms: ['HS256'],
+      clockTolerance: CLOCK_TOLERANCE,
+    }) as jwt.JwtPayload;
+  } catch (err) {
+    if (err instanceof jwt.TokenExpiredError) throw unauthorized('Identity token expired');
+    throw bad();
+  }
+  if (check(claimsSchema, payload).length > 0) throw bad();
+  const nowS = Date.now() / 1000;
+  if (payload.exp! - nowS > IDENTITY_TOKEN_MAX_TTL_SECONDS + CLOCK_TOLERANCE) {
+    throw unauthorized(
+      `Identity token lives too long: exp must be at most ${IDENTITY_TOKEN_MAX_TTL_SECONDS} s ahead`,
+    );
+  }
+  const { sub, name, email, traits } = payload as IdentityClaims & jwt.JwtPayload;
+  return { tenantId: key.tenantId, claims: { sub, name, email, traits } };
+}

@@ -1,0 +1,41 @@
+import type { Context } from 'koa';
+import type { AppServices } from '../app-services.js';
+import type { RateLimitResult, RateLimitRule } from '../infra/rate-limiter.js';
+import { ApiError } from './errors.js';
+
+/** Headers every client (and the SDK's retry logic) can read; exposed over CORS. */
+export const RATE_LIMIT_HEADERS = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
+
+export function rateLimitHeaders(r: RateLimitResult): Record<string, string> {
+  const headers: Record<string, string> = {
+    'RateLimit-Limit': String(r.rule.limit),
+    'RateLimit-Remaining': String(r.remaining),
+    'RateLimit-Reset': String(Math.max(1, Math.ceil(r.resetMs / 1000))),
+  };
+  if (!r.allowed) headers['Retry-After'] = String(Math.max(1, Math.ceil(r.retryAfterMs / 1000)));
+  return headers;
+}
+
+export function rateLimitedError(r: RateLimitResult): ApiError {
+  const headers = rateLimitHeaders(r);
+  return new ApiError(
+    'rate_limited',
+    'Too many requests; retry after the time in Retry-After',
+    { retryAfter: Number(headers['Retry-After']) },
+    headers,
+  );
+}
+
+/**
+ * Counts one request against `rules` (one atomic Redis call), sets the
+ * RateLimit-* headers, and refuses with 429 `rate_limited` when any is full.
+ */
+export async function enforceRateLimit(
+  ctx: Context,
+  services: AppServices,
+  rules: RateLimitRule[],
+): Promise<void> {
+  const r = await services.infra.rateLimiter.hit(rules);
+  if (!r.allowed) throw rateLimitedError(r);
+  ctx.set(rateLimitHeaders(r));
+}

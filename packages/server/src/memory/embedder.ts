@@ -1,0 +1,37 @@
+/**
+ * The embedder contract. Memory code only sees this interface; the hashing,
+ * OpenAI (and any future local) embedders implement it.
+ */
+export interface Embedder {
+  /** Stable name, e.g. `hashing-v1` or `openai:text-embedding-3-small`. */
+  readonly id: string;
+  /** Vector width; must equal the database's `vector(d)` columns. */
+  readonly dimensions: number;
+  /**
+   * Cosine-similarity thresholds for this embedder's geometry: below
+   * `relevant` a vector-only match is noise; above `duplicate` two memories
+   * say the same thing.
+   */
+  readonly similarity: { relevant: number; duplicate: number };
+  /** One unit-length vector per input, in input order. */
+  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
+}
+
+/** pgvector's text form, for `?::vector` parameters. */
+export function toVectorLiteral(v: readonly number[]): string {
+  return `[${v.join(',')}]`;
+}
+
+export function cosine(a: readonly number[], b: readonly number[]): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}

@@ -1,0 +1,42 @@
+/** Text normalisation shared by the hashing embedder and full-text queries. */
+
+/** A small English stop list: words that carry no meaning for recall. */
+export const STOPWORDS = new Set(
+  (
+    'a an the and or but if of to in on at by for with from as is am are was were be been being ' +
+    'i me my mine you your yours he she it its we our they them their this that these those ' +
+    'do does did doing have has had having what which who whom whose when where why how ' +
+    'can could should would will shall may might must not no so than too very just about ' +
+    's t d ll m re ve there here then also into over under again any all some such only own user'
+  ).split(' '),
+);
+
+/** Lower-cased words without accents or punctuation, e.g. "São Paulo!" → ["sao", "paulo"]. */
+export function words(text: string): string[] {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+/** Words worth searching for: no stopwords, no single letters, at most `max`. */
+export function contentWords(text: string, max = 16): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) {
+    if (w.length < 2 || STOPWORDS.has(w) || out.includes(w)) continue;
+    out.push(w);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/**
+ * A PostgreSQL `to_tsquery('simple', …)` string that matches any content
+ * word as a prefix ("live" finds "lives"), or null when nothing is left.
+ */
+export function prefixOrQuery(text: string): string | null {
+  const terms = contentWords(text).map((w) => `${w}:*`);
+  return terms.length ? terms.join(' | ') : null;
+}

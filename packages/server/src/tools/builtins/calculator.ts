@@ -1,0 +1,26 @@
+import { defineTool } from '../define-tool.js';
+import type { ToolDefinition } from '../define-tool.js';
+import type { CalculatorSandbox } from './calculator-sandbox.js';
+
+const MAX_LENGTH = 500;
+
+export function calculatorTool(sandbox: CalculatorSandbox): ToolDefinition<{ expression: string }> {
+  return defineTool<{ expression: string }>({
+    name: 'calculator',
+    description:
+      'Evaluates a math expression exactly: arithmetic, functions (sqrt, sin, log, …), and units with conversion, e.g. "(3+4)*12 km to miles" or "5 kg * 9.81 m/s^2 to N".',
+    parameters: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['expression'],
+      properties: {
+        expression: { type: 'string', minLength: 1, maxLength: MAX_LENGTH },
+      },
+    },
+    timeoutMs: 5_000,
+    async execute({ expression }) {
+      const result = await sandbox.evaluate(expression);
+      return { expression, result, summary: `${expression} = ${result}` };
+    },
+  });
+}

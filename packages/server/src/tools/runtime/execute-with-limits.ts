@@ -1,0 +1,61 @@
+import type { ToolContext } from '../define-tool.js';
+import type { ResolvedTool } from '../tool-set.js';
+import type { ExecutionStatus } from './tool-outcome.js';
+
+class ToolTimeout extends Error {}
+
+/**
+ * Runs `execute` under the tool's timeout and the turn's abort signal. A
+ * tool that ignores its signal still ends here on time (its promise is left
+ * behind). Never throws: failures come back as a status and a message.
+ */
+export async function executeWithLimits(
+  tool: ResolvedTool,
+  args: unknown,
+  ctx: Omit<ToolContext, 'signal'>,
+  turnSignal: AbortSignal,
+): Promise<{ status: ExecutionStatus; result: unknown; error: string | null }> {
+  const controller = new AbortController();
+  const stop = (reason: unknown) => controller.abort(reason);
+  const onTurnAbort = () => stop(turnSignal.reason);
+  turnSignal.addEventListener('abort', onTurnAbort, { once: true });
+  const timer = setTimeout(
+    () => stop(new ToolTimeout(`The tool did not finish within ${tool.timeoutMs} ms`)),
+    tool.timeoutMs,
+  );
+  const aborted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
+      once: true,
+    });
+  });
+  aborted.catch(() => {}); // also rejects after a normal finish, when nobody listens
+  try {
+    if (turnSignal.aborted) onTurnAbort();
+    const result = await Promise.race([
+      Promise.resolve().then(() => tool.def.execute(args, { ...ctx, signal: controller.signal })),
+      aborted,
+    ]);
+    // A result the model cannot read is an error, not a crash later on.
+    return {
+      status: 'ok',
+      result: JSON.parse(JSON.stringify(result ?? null)) as unknown,
+      error: null,
+    };
+  } catch (err) {
+    const reason = controller.signal.reason as unknown;
+    if (reason instanceof ToolTimeout)
+      return { status: 'timeout', result: null, error: reason.message };
+    if (turnSignal.aborted)
+      return { status: 'cancelled', result: null, error: 'The user cancelled the response' };
+    return { status: 'error', result: null, error: messageOf(err) };
+  } finally {
+    clearTimeout(timer);
+    turnSignal.removeEventListener('abort', onTurnAbort);
+    if (!controller.signal.aborted) controller.abort(new Error('tool call finished'));
+  }
+}
+
+function messageOf(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.slice(0, 1000) || 'The tool failed';
+}

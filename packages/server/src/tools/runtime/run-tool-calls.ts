@@ -1,0 +1,234 @@
+import type { AppServices } from '../../app-services.js';
+import type { EmitFn } from '../../agent/generate.js';
+import type { ToolCallRequest } from '../../providers/provider.js';
+import type { ResolvedTool, ToolSet } from '../tool-set.js';
+import { schemaProblems } from '../validate-args.js';
+import { executeWithLimits } from './execute-with-limits.js';
+import { waitForAnswer } from './pending-answers.js';
+import type { ExecutionStatus, ToolOutcome } from './tool-outcome.js';
+import { contentFor } from './tool-outcome.js';
+
+export interface ToolRunScope {
+  tenantId: string;
+  userId: string;
+  conversationId: string;
+  responseId: string;
+}
+
+/** What a client posts back for a `tool.call`. */
+export interface ClientToolAnswer {
+  result?: unknown;
+  error?: string;
+}
+
+interface Step {
+  status: ExecutionStatus;
+  result: unknown;
+  error: string | null;
+}
+
+interface Run {
+  services: AppServices;
+  call: ToolCallRequest;
+  scope: ToolRunScope;
+  emit: EmitFn;
+  signal: AbortSignal;
+}
+
+const failed = (error: string, status: ExecutionStatus = 'error'): Step => ({
+  status,
+  result: null,
+  error,
+});
+const CANCELLED = 'The user cancelled the response';
+
+/**
+ * Runs the tool calls of one model step, in parallel, and never throws:
+ * unknown tools, bad arguments, denials, timeouts and crashes all become
+ * tool results the model reads and can react to.
+ */
+export function runToolCalls(
+  services: AppServices,
+  tools: ToolSet,
+  calls: ToolCallRequest[],
+  scope: ToolRunScope,
+  emit: EmitFn,
+  signal: AbortSignal,
+  /** When set, no call runs: each is answered with this error (step limit). */
+  refuse?: string,
+): Promise<ToolOutcome[]> {
+  return Promise.all(
+    calls.map((call) => runOne({ services, call, scope, emit, signal }, tools, refuse)),
+  );
+}
+
+async function runOne(run: Run, tools: ToolSet, refuse: string | undefined): Promise<ToolOutcome> {
+  const { call, emit } = run;
+  const { responseId } = run.scope;
+  const begin = performance.now();
+  const { args, tool, error } = checkCall(tools, call, refuse);
+  let announced = false;
+  const announce = () => {
+    announced = true;
+    emit({ type: 'tool.started', responseId, toolCallId: call.id, name: call.name, args });
+  };
+
+  let step: Step;
+  if (error !== null || !tool) {
+    step = failed(error ?? 'The tool failed');
+  } else {
+    const refusal = tool.needsApproval ? await askApproval(run, args) : null;
+    if (refusal) {
+      step = refusal;
+    } else {
+      announce();
+      step = await execute(run, tool, args);
+    }
+  }
+
+  const durationMs = Math.round(performance.now() - begin);
+  // A call that never ran still shows up as started, unless the user stopped it.
+  if (!announced && step.status !== 'denied' && step.status !== 'cancelled') announce();
+  emit({
+    type: 'tool.completed',
+    responseId,
+    toolCallId: call.id,
+    name: call.name,
+    status: step.status === 'ok' ? 'ok' : 'error',
+    ...(step.status === 'ok'
+      ? { result: step.result }
+      : { error: step.error ?? 'The tool failed' }),
+    durationMs,
+  });
+  return {
+    call,
+    args,
+    ...step,
+    durationMs,
+    content: contentFor(step.status, step.result, step.error),
+  };
+}
+
+/** Parses and validates a call; `error` is what the model reads when it cannot run. */
+function checkCall(
+  tools: ToolSet,
+  call: ToolCallRequest,
+  refuse: string | undefined,
+): { args: unknown; tool?: ResolvedTool; error: string | null } {
+  let args: unknown;
+  try {
+    args = JSON.parse(call.argsJson || '{}') as unknown;
+  } catch {
+    return {
+      args: { raw: call.argsJson },
+      error: 'The arguments are not valid JSON; send a JSON object that matches the tool schema.',
+    };
+  }
+  if (refuse) return { args, error: refuse };
+  const tool = tools.get(call.name);
+  if (!tool) {
+    const names = (tools.specs() ?? []).map((s) => s.name).join(', ') || 'none';
+    return { args, error: `There is no tool named "${call.name}". Available tools: ${names}.` };
+  }
+  const problems = schemaProblems(tool.def.parameters, args);
+  if (problems.length) {
+    return {
+      args,
+      tool,
+      error: `Invalid arguments for ${call.name}: ${problems.join('; ')}. Fix them and call the tool again.`,
+    };
+  }
+  return { args, tool, error: null };
+}
+
+/** Pauses on `tool.approval_requested`; null when approved, the refusal otherwise. */
+async function askApproval(run: Run, args: unknown): Promise<Step | null> {
+  const { services, call, scope, emit } = run;
+  const answer = await waitForAnswer<{ approved: boolean }>(
+    services.infra,
+    { ...scope, kind: 'approval', toolCallId: call.id, name: call.name },
+    services.config.tools.approvalTimeoutMs,
+    run.signal,
+    () =>
+      emit({
+        type: 'tool.approval_requested',
+        responseId: scope.responseId,
+        toolCallId: call.id,
+        name: call.name,
+        args,
+      }),
+  );
+  if (answer.answered) {
+    return answer.value.approved === true
+      ? null
+      : failed('The user denied this tool call', 'denied');
+  }
+  return answer.reason === 'cancelled'
+    ? failed(CANCELLED, 'cancelled')
+    : failed('Nobody approved this tool call in time, so it was not run', 'denied');
+}
+
+function execute(run: Run, tool: ResolvedTool, args: unknown): Promise<Step> {
+  return tool.kind === 'client' ? onClient(run, tool, args) : onServer(run, tool, args);
+}
+
+/** Sends `tool.call` and waits for the SDK/widget to post the result. */
+async function onClient(run: Run, tool: ResolvedTool, args: unknown): Promise<Step> {
+  const { services, call, scope, emit } = run;
+  const answer = await waitForAnswer<ClientToolAnswer>(
+    services.infra,
+    { ...scope, kind: 'client', toolCallId: call.id, name: call.name },
+    tool.timeoutMs,
+    run.signal,
+    () =>
+      emit({
+        type: 'tool.call',
+        responseId: scope.responseId,
+        toolCallId: call.id,
+        name: call.name,
+        args,
+      }),
+  );
+  if (!answer.answered) {
+    return answer.reason === 'cancelled'
+      ? failed(CANCELLED, 'cancelled')
+      : failed('The client did not answer in time', 'timeout');
+  }
+  const a = answer.value;
+  return a.error === undefined
+    ? { status: 'ok', result: a.result ?? null, error: null }
+    : failed(a.error);
+}
+
+async function onServer(run: Run, tool: ResolvedTool, args: unknown): Promise<Step> {
+  const { services, call, scope, emit } = run;
+  const log = services.log.child({ tool: call.name, toolCallId: call.id });
+  let finished = false;
+  const step = await executeWithLimits(
+    tool,
+    args,
+    {
+      tenantId: scope.tenantId,
+      userId: scope.userId,
+      conversationId: scope.conversationId,
+      toolCallId: call.id,
+      log,
+      config: tool.config,
+      fetch: services.tools.fetch,
+      progress: (p, note) => {
+        if (finished) return; // a tool that reports after its end is ignored
+        emit({
+          type: 'tool.progress',
+          responseId: scope.responseId,
+          toolCallId: call.id,
+          progress: Math.min(1, Math.max(0, Number(p) || 0)),
+          ...(note ? { note } : {}),
+        });
+      },
+    },
+    run.signal,
+  );
+  finished = true;
+  if (step.status === 'error') log.info({ err: step.error }, 'tool failed');
+  return step;
+}

@@ -1,0 +1,24 @@
+import type { ToolCallRequest } from '../../providers/provider.js';
+
+export type ExecutionStatus = 'ok' | 'error' | 'timeout' | 'denied' | 'cancelled';
+
+/** One tool call, finished: what the model, the events and tool_executions get. */
+export interface ToolOutcome {
+  call: ToolCallRequest;
+  /** Parsed arguments, or `{ raw }` when the model sent invalid JSON. */
+  args: unknown;
+  status: ExecutionStatus;
+  result: unknown;
+  error: string | null;
+  durationMs: number;
+  /** The tool message content the model reads next. */
+  content: string;
+}
+
+const MAX_CONTENT = 16_000;
+
+/** The text of a tool message: the JSON result, or `{"error": …}` the model can react to. */
+export function contentFor(status: ExecutionStatus, result: unknown, error: string | null): string {
+  const text = JSON.stringify(status === 'ok' ? (result ?? null) : { error });
+  return text.length > MAX_CONTENT ? `${text.slice(0, MAX_CONTENT)}… [truncated]` : text;
+}

@@ -1,0 +1,197 @@
+import type { Duplex } from 'node:stream';
+import type { ClientFrame, ErrorBody } from '@parley/sdk/protocol';
+import { WS_CLOSE_UNAUTHORIZED } from '@parley/sdk/protocol';
+import type { WebSocket } from 'ws';
+import type { AppServices } from '../app-services.js';
+import { ApiError } from '../http/errors.js';
+import { FrameError, parseClientFrame } from './client-frames.js';
+import type { WsIdentity } from './ws-auth.js';
+import { verifyWsToken } from './ws-auth.js';
+import type { WsLimits } from './ws-limits.js';
+import { WsSink } from './ws-sink.js';
+import { answerTool, cancelTurn, runTurn } from './ws-turns.js';
+import { replay } from './ws-subscribe.js';
+
+/**
+ * One client socket: authentication state, frame dispatch and the turns it
+ * started. A bad frame is answered with an error frame; only a connection that
+ * never authenticates (or lets its token lapse) is closed.
+ */
+export class WsConnection {
+  readonly sink: WsSink;
+  /** This connection's streaming turns, by conversation id. */
+  readonly turns = new Map<string, AbortController>();
+  /** Turns admitted but not finished, including those still being prepared. */
+  inFlight = 0;
+  /** Turns still being prepared, by conversation; a cancel that arrives now is remembered. */
+  readonly preparing = new Map<string, { cancelled: boolean }>();
+  /** Every turn's promise, so shutdown can wait for partial answers to be saved. */
+  readonly running = new Set<Promise<void>>();
+  closed = false;
+  private identity: WsIdentity | null = null;
+  /** An authentication in progress (revocation lookup): later frames wait for it, in order. */
+  private authing: Promise<void> | null = null;
+  private alive = true;
+  private authTimer: NodeJS.Timeout | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    socket: Duplex,
+    readonly services: AppServices,
+    readonly limits: WsLimits,
+    token: string | null,
+  ) {
+    this.sink = new WsSink(ws, socket);
+    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('close', () => this.onClose());
+    ws.on('error', () => {}); // always followed by 'close'
+    if (token) this.startAuth(token, undefined);
+    else this.awaitAuth();
+  }
+
+  /** The authenticated user, or null while the token is missing or expired. */
+  get user(): WsIdentity | null {
+    return this.identity && Date.now() < this.identity.expiresAtMs ? this.identity : null;
+  }
+
+  /** Called by the server's heartbeat: a peer that missed the last ping is gone. */
+  heartbeat(): void {
+    if (!this.alive) {
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  sendError(err: unknown, ref: string | undefined, fatal = false): void {
+    const api = err instanceof ApiError ? err : null;
+    if (!api) this.services.log.error({ err }, 'websocket frame failed');
+    const error: ErrorBody = {
+      code: api?.code ?? 'internal_error',
+      message: api?.expose ? api.message : 'Internal server error',
+    };
+    if (api?.expose && api.details !== undefined) error.details = api.details;
+    this.sink.send({ type: 'error', error, ...(ref ? { ref } : {}), ...(fatal ? { fatal } : {}) });
+  }
+
+  /** Logout or admin revoke of this connection's session: it ends now, turns included. */
+  revoked(familyIds: readonly string[]): void {
+    if (!this.identity || !familyIds.includes(this.identity.sessionFamilyId)) return;
+    this.sendError(new ApiError('unauthorized', 'Session was revoked'), undefined, true);
+    this.close(WS_CLOSE_UNAUTHORIZED, 'session revoked');
+  }
+
+  close(code: number, reason: string): void {
+    this.sink.flush();
+    this.ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    this.alive = true;
+    let frame: ClientFrame;
+    try {
+      frame = parseClientFrame(data, isBinary, this.limits.maxFrameBytes);
+    } catch (err) {
+      if (err instanceof FrameError) this.sendError(err.apiError, err.ref);
+      else this.sendError(err, undefined);
+      return;
+    }
+    this.dispatch(frame).catch((err: unknown) => this.sendError(err, frame.ref));
+  }
+
+  private async dispatch(frame: ClientFrame): Promise<void> {
+    if (frame.type === 'ping') return this.sink.send({ type: 'pong', ref: frame.ref });
+    if (frame.type === 'auth') return this.startAuth(frame.token, frame.ref);
+    if (this.authing) await this.authing;
+    const user = this.user;
+    if (!user) {
+      const why = this.identity ? 'Access token expired' : 'Authenticate first';
+      throw new ApiError('unauthorized', `${why}: send an auth frame`);
+    }
+    switch (frame.type) {
+      case 'message.send':
+        return runTurn(this, user, frame);
+      case 'response.cancel':
+        return cancelTurn(this, user, frame.conversationId);
+      case 'subscribe':
+        return replay(this, user, frame);
+      case 'tool.result':
+      case 'tool.approval':
+        return answerTool(this, user, frame);
+    }
+  }
+
+  private startAuth(token: string, ref: string | undefined): void {
+    const run = (this.authing ?? Promise.resolve())
+      .then(() => this.authenticate(token, ref))
+      .finally(() => {
+        if (this.authing === run) this.authing = null;
+      });
+    this.authing = run;
+  }
+
+  private async authenticate(token: string, ref: string | undefined): Promise<void> {
+    let next: WsIdentity;
+    try {
+      next = await verifyWsToken(this.services, token);
+    } catch (err) {
+      this.sendError(err, ref);
+      this.awaitAuth();
+      return;
+    }
+    const prev = this.identity;
+    if (prev && (prev.userId !== next.userId || prev.tenantId !== next.tenantId)) {
+      // Its turns and subscriptions belong to the first user: a new user needs a new socket.
+      this.sendError(new ApiError('forbidden', 'This connection belongs to another user'), ref);
+      return;
+    }
+    if (this.closed) return;
+    this.identity = next;
+    clearTimeout(this.authTimer);
+    this.authTimer = undefined;
+    clearTimeout(this.expiryTimer);
+    const ttl = next.expiresAtMs - Date.now();
+    if (Number.isFinite(ttl)) {
+      // Tell the client as soon as the token lapses, so it re-authenticates
+      // before its next frame instead of failing on it.
+      this.expiryTimer = setTimeout(() => this.onExpired(), Math.max(0, ttl));
+      this.expiryTimer.unref();
+    }
+    this.sink.send({ type: 'ready', userId: next.userId });
+  }
+
+  private onExpired(): void {
+    if (this.closed || this.user) return;
+    this.sendError(
+      new ApiError('unauthorized', 'Access token expired: send an auth frame'),
+      undefined,
+    );
+    this.awaitAuth();
+  }
+
+  /** Closes the connection unless it authenticates in time. */
+  private awaitAuth(): void {
+    if (this.authTimer || this.closed) return;
+    this.authTimer = setTimeout(() => {
+      if (this.user || this.closed) return;
+      this.sendError(new ApiError('unauthorized', 'Authentication timed out'), undefined, true);
+      this.close(WS_CLOSE_UNAUTHORIZED, 'unauthorized');
+    }, this.limits.authTimeoutMs);
+    this.authTimer.unref();
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    clearTimeout(this.authTimer);
+    clearTimeout(this.expiryTimer);
+    // Like a dropped SSE request: stop generating, keep the partial answer as incomplete.
+    for (const c of this.turns.values()) c.abort(new Error('client disconnected'));
+  }
+}

@@ -1,0 +1,322 @@
+import jwt from 'jsonwebtoken';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthKind, RouteInfo } from '../src/auth/route-auth.js';
+import { dataTables, snapshotAll, snapshotOwned } from './helpers/db-snapshot.js';
+import {
+  algNoneToken,
+  expiredToken,
+  resignedToken,
+  tamperedToken,
+} from './helpers/forged-tokens.js';
+import type { TestApp, TestResponse, TestTenant } from './helpers/test-app.js';
+import { ADMIN_TOKEN, startTestApp } from './helpers/test-app.js';
+
+/**
+ * The isolation matrix: every route of the live app (read from its routers,
+ * so a new route cannot escape) called as every kind of wrong caller. Each
+ * route declares how it authenticates (AuthKind, via its auth middleware or
+ * DECLARED_PUBLIC); a route that declares nothing fails this test.
+ */
+
+const IDENTITIES = [
+  'none',
+  'other-tenant-user',
+  'same-tenant-other-user',
+  'publishable-key',
+  'publishable-key-foreign-origin',
+  'secret-key',
+  'expired-token',
+  'tampered-token',
+  'alg-none-token',
+  'resigned-token',
+] as const;
+type Identity = (typeof IDENTITIES)[number];
+
+/** `self`: a legitimate call about the caller's own data; it must not touch or reveal the victim's. */
+type Expect = number | 'self';
+const TOKEN_FORGERIES: Identity[] = [
+  'expired-token',
+  'tampered-token',
+  'alg-none-token',
+  'resigned-token',
+];
+
+function expectation(kind: AuthKind, who: Identity, hasVictimParam: boolean): Expect {
+  if (who === 'none') return kind === 'public' ? 'self' : kind === 'body-token' ? 400 : 401;
+  if (who === 'publishable-key-foreign-origin' && ['api-key', 'secret-key', 'account'].includes(kind))
+    return 403;
+  switch (kind) {
+    case 'public':
+      return 'self';
+    case 'admin':
+      return 401;
+    case 'user':
+      if (who === 'other-tenant-user' || who === 'same-tenant-other-user')
+        return hasVictimParam ? 404 : 'self';
+      return 401;
+    case 'api-key':
+      return who === 'publishable-key' || who === 'secret-key' ? 'self' : 401;
+    case 'secret-key':
+      if (who === 'publishable-key') return 403;
+      return who === 'secret-key' ? 'self' : 401;
+    case 'body-token':
+      // The credential is the (forged) body; any Authorization is irrelevant or refused.
+      return 401;
+    case 'account':
+      if (who === 'secret-key') return 403;
+      return TOKEN_FORGERIES.includes(who) ? 401 : 'self';
+  }
+}
+
+let t: TestApp;
+let victimTenant: TestTenant;
+let otherTenant: TestTenant;
+const victim = {
+  userId: '',
+  token: '',
+  refreshToken: '',
+  conversationId: '',
+  memoryId: '',
+  email: 'victim@example.com',
+};
+const MARKER = 'VICTIM-PRIVATE-7c1f';
+let sameTenantUser = { userId: '', token: '' };
+let tables: string[] = [];
+let forgedIdentityToken = '';
+
+const HIGH = 1_000_000;
+
+beforeAll(async () => {
+  t = await startTestApp({
+    config: {
+      limits: {
+        rateLimits: {
+          userPerMinute: HIGH,
+          tenantPerMinute: HIGH,
+          apiKeyPerMinute: HIGH,
+          sessionsPerMinutePerIp: HIGH,
+          loginPerIpPer15Min: HIGH,
+          loginPerAccountPer15Min: HIGH,
+        },
+        quotas: { tenant: {}, user: {} },
+      },
+    },
+  });
+  victimTenant = await t.createTenant({ memory: { enabled: false } });
+  otherTenant = await t.createTenant({ memory: { enabled: false } });
+
+  const s = await t.request('POST', '/v1/sessions', {
+    token: victimTenant.secretKey,
+    body: { externalUserId: 'victim', email: victim.email, name: 'Victim' },
+  });
+  Object.assign(victim, {
+    userId: s.body.user.id,
+    token: s.body.accessToken,
+    refreshToken: s.body.refreshToken,
+  });
+  const conv = await t.request('POST', '/v1/conversations', {
+    token: victim.token,
+    body: { title: MARKER },
+  });
+  victim.conversationId = conv.body.id;
+  const turn = await t.request('POST', `/v1/conversations/${conv.body.id}/messages`, {
+    token: victim.token,
+    body: { content: `my secret is ${MARKER}` },
+  });
+  expect(turn.status).toBe(201);
+  const [memory] = await t
+    .db.knex('memories')
+    .insert({
+      tenant_id: victimTenant.id,
+      user_id: victim.userId,
+      text: `Victim's private fact ${MARKER}`,
+    })
+    .returning('id');
+  victim.memoryId = memory.id;
+  const other = await victimTenant.session('same-tenant-other');
+  sameTenantUser = { userId: other.userId, token: other.accessToken };
+
+  // An identity token for the victim's tenant, signed with the wrong secret.
+  const secret = await t.admin('POST', `/v1/admin/tenants/${victimTenant.id}/identity-secret`, {});
+  forgedIdentityToken = jwt.sign(
+    { sub: 'victim', exp: Math.floor(Date.now() / 1000) + 60 },
+    'not-the-tenant-secret-0123456789abcdef',
+    { algorithm: 'HS256', keyid: secret.body.id },
+  );
+  await t.app.services.infra.queue.drain();
+  tables = await dataTables(t.db.knex);
+});
+afterAll(() => t.close());
+
+/** Victim resources for path parameters; a user route with an unknown one fails. */
+function fillPath(route: RouteInfo): { path: string; victimParam: boolean } {
+  let victimParam = false;
+  const path = route.path.replace(/:(\w+)/g, (_m, name: string) => {
+    const resource = route.path.split('/')[2];
+    const value =
+      name === 'tenantId'
+        ? victimTenant.id
+        : name === 'userId'
+          ? victim.userId
+          : name === 'id' && resource === 'conversations'
+            ? victim.conversationId
+            : name === 'id' && resource === 'memories'
+              ? victim.memoryId
+              : null;
+    if (value === null && route.auth.includes('user')) {
+      throw new Error(
+        `isolation matrix: no victim fixture for :${name} in ${route.method} ${route.path}; add one`,
+      );
+    }
+    victimParam = true;
+    return value ?? 'sample';
+  });
+  return { path, victimParam };
+}
+
+/** Bodies valid enough to reach the ownership check (else a 400 would hide a leak). */
+const BODIES: Record<string, unknown> = {
+  'POST /v1/conversations': { title: 'mine' },
+  'PATCH /v1/conversations/:id': { title: 'stolen' },
+  'POST /v1/conversations/:id/messages': { content: 'hello' },
+  'PATCH /v1/memories/:id': { text: 'overwritten' },
+  'POST /v1/conversations/:id/tool-approvals': { toolCallId: 'call_1', approved: true },
+  'POST /v1/conversations/:id/tool-results': { toolCallId: 'call_1', result: 'x' },
+  'POST /v1/sessions/refresh': { refreshToken: 'rt_forged-refresh-token-0123456789' },
+  'POST /v1/accounts/signup': { email: 'newcomer@example.com', password: 'long-enough-pass' },
+  'POST /v1/accounts/login': { email: 'victim@example.com', password: 'wrong-password!' },
+};
+const bodyFor = (r: RouteInfo): unknown =>
+  r.path === '/v1/sessions/identify'
+    ? { identityToken: forgedIdentityToken }
+    : (BODIES[`${r.method} ${r.path}`] ?? (['GET', 'DELETE'].includes(r.method) ? undefined : {}));
+
+async function credentialsFor(who: Identity): Promise<Record<string, string>> {
+  const bearer = (tok: string) => ({ authorization: `Bearer ${tok}` });
+  switch (who) {
+    case 'none':
+      return {};
+    case 'other-tenant-user':
+      return bearer((await otherTenant.session('attacker')).accessToken);
+    case 'same-tenant-other-user':
+      return bearer((await victimTenant.session('same-tenant-other')).accessToken);
+    case 'publishable-key':
+      return { ...bearer(victimTenant.publishableKey), origin: victimTenant.origin };
+    case 'publishable-key-foreign-origin':
+      return { ...bearer(victimTenant.publishableKey), origin: 'https://attacker.example' };
+    case 'secret-key':
+      return bearer(victimTenant.secretKey);
+    case 'expired-token':
+      return bearer(expiredToken(victim.token));
+    case 'tampered-token':
+      return bearer(tamperedToken(victim.token, sameTenantUser.userId));
+    case 'alg-none-token':
+      return bearer(algNoneToken(victim.token));
+    case 'resigned-token':
+      return bearer(resignedToken(victim.token));
+  }
+}
+
+function leaks(res: TestResponse): string[] {
+  return [MARKER, victim.userId, victim.conversationId, victim.memoryId, victim.email].filter(
+    (secret) => res.text.includes(secret),
+  );
+}
+
+describe('isolation matrix', () => {
+  it('every route declares exactly one auth kind', () => {
+    const routes = t.app.routes;
+    expect(routes.length).toBeGreaterThan(20);
+    const undeclared = routes.filter((r) => r.auth.length !== 1);
+    expect(
+      undeclared.map((r) => `${r.method} ${r.path} → [${r.auth.join(', ')}]`),
+      'routes without exactly one declared auth kind (use requireUser/requireApiKey/requireAdmin/publicRoute, or DECLARED_PUBLIC)',
+    ).toEqual([]);
+  });
+
+  it('refuses every wrong caller on every route and changes nothing', { timeout: 600_000 }, async () => {
+    const routes = t.app.routes.filter((r) => r.auth.length === 1);
+    const failures: string[] = [];
+    let denied = 0;
+    let self = 0;
+    for (const route of routes) {
+      const kind = route.auth[0]!;
+      const { path, victimParam } = fillPath(route);
+      for (const who of IDENTITIES) {
+        const expected = expectation(kind, who, victimParam);
+        const headers = await credentialsFor(who);
+        const cell = `${route.method} ${route.path} as ${who}`;
+        const body = bodyFor(route);
+        if (expected === 'self') {
+          const before = await snapshotOwned(t.db.knex, tables, {
+            tenantId: victimTenant.id,
+            userId: victim.userId,
+          });
+          const res = await t.request(route.method, path, { headers, body });
+          const after = await snapshotOwned(t.db.knex, tables, {
+            tenantId: victimTenant.id,
+            userId: victim.userId,
+          });
+          self++;
+          if (res.status >= 500) failures.push(`${cell}: ${res.status} ${res.text.slice(0, 200)}`);
+          const leaked = leaks(res);
+          // Public pages and the caller's own session never include another user's data.
+          if (leaked.length) failures.push(`${cell}: response contains ${leaked.join(', ')}`);
+          if (JSON.stringify(before) !== JSON.stringify(after))
+            failures.push(`${cell}: the victim's rows changed`);
+          continue;
+        }
+        const before = await snapshotAll(t.db.knex, tables);
+        const res = await t.request(route.method, path, { headers, body });
+        const after = await snapshotAll(t.db.knex, tables);
+        denied++;
+        const okStatus =
+          res.status === expected ||
+          // A body credential may fail validation (400) or verification (401).
+          (kind === 'body-token' && [400, 401].includes(res.status));
+        if (!okStatus) failures.push(`${cell}: expected ${expected}, got ${res.status} ${res.text.slice(0, 200)}`);
+        if (res.body?.error?.code === undefined)
+          failures.push(`${cell}: no error envelope (${res.text.slice(0, 100)})`);
+        if (leaks(res).length) failures.push(`${cell}: error response leaks ${leaks(res).join(', ')}`);
+        const changed = tables.filter((tb) => before[tb] !== after[tb]);
+        if (changed.length) failures.push(`${cell}: database changed (${changed.join(', ')})`);
+      }
+    }
+    console.log(
+      `[isolation matrix] ${routes.length} routes × ${IDENTITIES.length} identities = ${
+        routes.length * IDENTITIES.length
+      } cells: ${denied} refused, ${self} legitimate self-calls; ${failures.length} failures`,
+    );
+    expect(failures).toEqual([]);
+  });
+
+  it("lets the owner through on the same requests, so the refusals above are meaningful", async () => {
+    const routes = t.app.routes.filter((r) => r.auth[0] === 'user');
+    // Deleting and logging out last: they would spoil the fixtures of the other calls.
+    const last = (r: RouteInfo) => r.method === 'DELETE' || r.path.includes('logout');
+    const ordered = [...routes.filter((r) => !last(r)), ...routes.filter(last)];
+    const statuses: string[] = [];
+    for (const route of ordered) {
+      const { path } = fillPath(route);
+      const own = await victimTenant.session('victim');
+      const res = await t.request(route.method, path, {
+        token: own.accessToken,
+        body: bodyFor(route),
+      });
+      statuses.push(`${route.method} ${route.path} → ${res.status}`);
+      expect(res.status, `${route.method} ${route.path}: ${res.text.slice(0, 200)}`).toBeLessThan(
+        500,
+      );
+      expect([401, 403]).not.toContain(res.status);
+      // The resources the matrix aimed at really exist for their owner.
+      if (/^\/v1\/(conversations|memories)\/:id$/.test(route.path) || route.path === '/v1/me') {
+        expect(res.status, `${route.method} ${route.path}`).toBeLessThan(300);
+      }
+    }
+    const admin = await t.request('GET', `/v1/admin/tenants/${victimTenant.id}/users`, {
+      token: ADMIN_TOKEN,
+    });
+    expect(admin.status).toBe(200);
+    console.log(`[isolation matrix] owner controls: ${statuses.join('; ')}`);
+  });
+});

@@ -1,0 +1,68 @@
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { ChatState } from '../chat/chat-state.js';
+
+interface Props {
+  state: ChatState;
+  greeting: string;
+}
+
+/**
+ * The thread. `role="log"` makes it a polite live region; a message that is
+ * still streaming is `aria-busy`, so screen readers read the finished answer
+ * once instead of every word.
+ */
+export function MessageList({ state, greeting }: Props) {
+  const ref = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+
+  // Follow the answer as it grows, unless the reader scrolled up.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [state.items, state.typing, state.activity]);
+
+  const onScroll = () => {
+    const el = ref.current;
+    if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+  };
+
+  const empty = state.items.length === 0;
+  return (
+    <div
+      ref={ref}
+      class="thread"
+      role="log"
+      aria-live="polite"
+      aria-label="Conversation"
+      tabIndex={0}
+      onScroll={onScroll}
+    >
+      {state.loadingHistory && <p class="note">Loading your conversation…</p>}
+      {empty && !state.loadingHistory && <p class="note">{greeting}</p>}
+      {state.items.map((item) => (
+        <div
+          key={item.key}
+          class={`msg ${item.role}${item.status === 'sending' ? ' sending' : ''}`}
+          aria-busy={item.status === 'streaming'}
+          data-status={item.status}
+        >
+          <span class="sr">{item.role === 'user' ? 'You: ' : 'Assistant: '}</span>
+          {item.text}
+          {item.status === 'incomplete' && <span class="cut">Answer interrupted</span>}
+        </div>
+      ))}
+      {(state.typing || state.activity) && (
+        <div class="typing" role="status">
+          {state.activity ?? (
+            <>
+              <span class="sr">Assistant is typing</span>
+              <span class="dot" />
+              <span class="dot" />
+              <span class="dot" />
+            </>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
