@@ -93,7 +93,7 @@ async function time(name, fn) {
     'p50 ms': round(percentile(sorted, 50), 3),
     'p99 ms': round(percentile(sorted, 99), 3),
     'mean ms': round(sorted.reduce((a, b) => a + b, 0) / N, 4),
-    'CPU µs/call': round(((cpu.user + cpu.system) / N), 1),
+    'CPU µs/call': round((cpu.user + cpu.system) / N, 1),
   };
 }
 
@@ -153,13 +153,19 @@ async function run(redisUrl) {
     const bearer = `Bearer ${session.accessToken}`;
     const auth = { tenantId: tenant.id, userId: session.user.id };
     const rows = [];
-    rows.push(await time('REST: requireUser (no Origin)', () => user(fakeCtx({ authorization: bearer }), next)));
+    rows.push(
+      await time('REST: requireUser (no Origin)', () =>
+        user(fakeCtx({ authorization: bearer }), next),
+      ),
+    );
     rows.push(
       await time('REST: requireUser (browser Origin)', () =>
         user(fakeCtx({ authorization: bearer, origin: ORIGIN }), next),
       ),
     );
-    rows.push(await time('turn: checkTurnLimits (rate + 4 quotas)', () => checkTurnLimits(services, auth)));
+    rows.push(
+      await time('turn: checkTurnLimits (rate + 4 quotas)', () => checkTurnLimits(services, auth)),
+    );
     rows.push(
       await time('API key: requireApiKey (pk_ + Origin)', () =>
         apiKey(fakeCtx({ authorization: `Bearer ${pk.key}`, origin: ORIGIN }), next),
@@ -180,5 +186,10 @@ for (const [label, url] of modes) {
   console.log(`\n${label} — ${N} calls each (after ${WARMUP} warm-up), one process, sequential`);
   const rows = await run(url);
   const headers = Object.keys(rows[0]);
-  console.log(table(headers, rows.map((r) => headers.map((h) => r[h]))));
+  console.log(
+    table(
+      headers,
+      rows.map((r) => headers.map((h) => r[h])),
+    ),
+  );
 }

@@ -139,6 +139,7 @@ const server = await startServer({
   cpuProfDir: profDir,
 });
 log(`server pid ${server.pid} at ${server.url}; mock OpenAI at ${mock.url}`);
+const rssAtStart = memoryMiB(server.pid).rss;
 // Whatever ends the bench (an error, Ctrl+C), the server child must not outlive it.
 process.on('SIGINT', () => process.exit(130));
 process.on('exit', () => {
@@ -325,13 +326,17 @@ await Promise.all(streams);
 const rssResult = {
   concurrency: CONCURRENCY,
   streamingWhenSampled: streaming,
+  atStartMiB: rssAtStart,
   idleMiB: rssIdle.rss,
   peakWhileStreamingMiB: Math.max(...samples),
   highWaterMiB: memoryMiB(server.pid).hwm,
   tokenDelayMs: SLOW_DELAY,
   ...outcomes,
 };
-log(`(c) RSS with ${streaming} streams open: ${round(rssResult.peakWhileStreamingMiB, 1)} MiB`);
+log(
+  `(c) RSS with ${streaming} streams open: ${round(rssResult.peakWhileStreamingMiB, 1)} MiB ` +
+    `(at start ${round(rssAtStart, 1)} MiB, idle before the streams ${round(rssIdle.rss, 1)} MiB)`,
+);
 if (outcomes.failed) log(`(c) ${outcomes.failed} streams failed, first: ${outcomes.firstError}`);
 
 // --- shut down, profile -------------------------------------------------------

@@ -128,7 +128,8 @@ describe('sessions and token refresh', () => {
 
   it('re-authenticates an open WebSocket when its token expires, on the same socket', async () => {
     const real = await tenant.session('ws-expiry');
-    const tokens = [resign(real.accessToken, 1), real.accessToken];
+    // 2-3 s left (JWT expiry is in whole seconds): enough to connect before the SDK would renew it.
+    const tokens = [resign(real.accessToken, 3), real.accessToken];
     let calls = 0;
     let opened = 0;
     const Counting = class extends WebSocket {

@@ -52,8 +52,14 @@ describe('email + password accounts', () => {
 
   it('answers an unknown email exactly like a wrong password', async () => {
     await call('signup', { email: 'exists@example.com', password: PASSWORD });
-    const wrong = await call('login', { email: 'exists@example.com', password: 'not the password' });
-    const unknown = await call('login', { email: 'nobody@example.com', password: 'not the password' });
+    const wrong = await call('login', {
+      email: 'exists@example.com',
+      password: 'not the password',
+    });
+    const unknown = await call('login', {
+      email: 'nobody@example.com',
+      password: 'not the password',
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(wrong.status);
     const strip = (b: { error: { requestId?: string } }) => ({
@@ -77,7 +83,9 @@ describe('email + password accounts', () => {
       expect(blocked.status).toBe(429);
       expect(blocked.body.error.code).toBe('rate_limited');
       expect(blocked.body.error.details.retryAfter).toBeGreaterThan(0);
-      expect(Number(blocked.headers.get('retry-after'))).toBe(blocked.body.error.details.retryAfter);
+      expect(Number(blocked.headers.get('retry-after'))).toBe(
+        blocked.body.error.details.retryAfter,
+      );
     }
     // Another account from the same address is not locked out.
     await call('signup', { email: 'other@example.com', password: PASSWORD }, { tenant: own });
@@ -123,15 +131,17 @@ describe('email + password accounts', () => {
       token: res.body.accessToken,
     });
     expect(mine.body.title).toBe('before signing up');
-    expect(
-      (await t.request('GET', '/v1/me', { token: visitor.body.accessToken })).status,
-    ).toBe(401);
+    expect((await t.request('GET', '/v1/me', { token: visitor.body.accessToken })).status).toBe(
+      401,
+    );
   });
 
   it('refuses secret keys, missing credentials, foreign origins, weak passwords and taken emails', async () => {
     const before = await t.db.knex('users').where({ tenant_id: tenant.id }).count({ n: '*' });
     const body = { email: 'never@example.com', password: PASSWORD };
-    expect((await call('signup', body, { token: tenant.secretKey, origin: null })).status).toBe(403);
+    expect((await call('signup', body, { token: tenant.secretKey, origin: null })).status).toBe(
+      403,
+    );
     const bare = await t.request('POST', '/v1/accounts/signup', { body });
     expect(bare.status).toBe(401);
     expect((await call('signup', body, { origin: 'https://evil.example' })).status).toBe(403);

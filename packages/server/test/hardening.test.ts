@@ -1,8 +1,13 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/create-app.js';
 import type { ParleyApp } from '../src/create-app.js';
 import { loadConfig } from '../src/config/env.js';
+import { securityHeaders } from '../src/http/security-headers.js';
 import { createLogger } from '../src/logger.js';
 import { OfflineProvider } from '../src/providers/offline-provider.js';
 import { ProviderRegistry } from '../src/providers/registry.js';
@@ -112,16 +117,22 @@ describe('security headers', () => {
   });
 
   it('send HSTS behind a TLS-terminating proxy', async () => {
-    const behind = await startTestApp({ db: t.db, config: { trustProxy: true } });
+    // The middleware alone, in a Koa app that trusts X-Forwarded-Proto like PARLEY_TRUST_PROXY.
+    const koa = new Koa({ proxy: true });
+    koa.use(securityHeaders(loadConfig({}, { jwtSecret: JWT_SECRET, trustProxy: true })));
+    koa.use((ctx) => {
+      ctx.body = { ok: true };
+    });
+    const server = http.createServer(koa.callback()).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     try {
-      const res = await behind.request('GET', '/healthz', {
-        headers: { 'x-forwarded-proto': 'https' },
-      });
-      expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
-      const plain = await behind.request('GET', '/healthz');
+      const tls = await fetch(url, { headers: { 'x-forwarded-proto': 'https' } });
+      expect(tls.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+      const plain = await fetch(url);
       expect(plain.headers.get('strict-transport-security')).toBeNull();
     } finally {
-      await behind.close();
+      server.close();
     }
   });
 
@@ -143,12 +154,15 @@ describe('logs', () => {
         cb();
       },
     });
-    const config = loadConfig({}, {
-      adminToken: ADMIN_TOKEN,
-      jwtSecret: JWT_SECRET,
-      logLevel: 'trace',
-      offlineWordDelayMs: 0,
-    });
+    const config = loadConfig(
+      {},
+      {
+        adminToken: ADMIN_TOKEN,
+        jwtSecret: JWT_SECRET,
+        logLevel: 'trace',
+        offlineWordDelayMs: 0,
+      },
+    );
     const infra = await openTestInfra();
     const app: ParleyApp = await createApp(config, {
       db: t.db,
@@ -174,18 +188,31 @@ describe('logs', () => {
         await post('/v1/sessions', tenant.secretKey, { externalUserId: 'logged' })
       ).json()) as { accessToken: string; refreshToken: string };
       await post('/v1/sessions/refresh', null, { refreshToken: s.refreshToken });
-      await post('/v1/accounts/signup', tenant.publishableKey, {
-        email: 'logs@example.com',
-        password: 'hunter2-but-longer',
-      }, tenant.origin);
-      await post('/v1/accounts/login', tenant.publishableKey, {
-        email: 'logs@example.com',
-        password: 'a-wrong-password-x',
-      }, tenant.origin);
+      await post(
+        '/v1/accounts/signup',
+        tenant.publishableKey,
+        {
+          email: 'logs@example.com',
+          password: 'hunter2-but-longer',
+        },
+        tenant.origin,
+      );
+      await post(
+        '/v1/accounts/login',
+        tenant.publishableKey,
+        {
+          email: 'logs@example.com',
+          password: 'a-wrong-password-x',
+        },
+        tenant.origin,
+      );
       await post('/v1/conversations', s.accessToken, { title: 'x' });
       // Handlers that log what they got (an error path, a debug line) go through the same redaction.
       app.services.log.warn(
-        { headers: { authorization: `Bearer ${tenant.secretKey}` }, body: { password: 'p@ss-in-body' } },
+        {
+          headers: { authorization: `Bearer ${tenant.secretKey}` },
+          body: { password: 'p@ss-in-body' },
+        },
         'diagnostic',
       );
       app.services.log.info({ password: 'p@ss-top', refreshToken: s.refreshToken }, 'diagnostic');
@@ -212,4 +239,3 @@ describe('logs', () => {
     expect(text).toContain('[redacted]');
   });
 });
-

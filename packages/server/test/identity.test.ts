@@ -68,7 +68,12 @@ describe('identity secrets', () => {
 describe('POST /v1/sessions/identify', () => {
   it('exchanges a signed identity token for a session of that user, with name, email and traits', async () => {
     const res = await identify(
-      identityToken({ sub: 'cust-42', name: 'Ada', email: 'ada@example.com', traits: { plan: 'pro' } }),
+      identityToken({
+        sub: 'cust-42',
+        name: 'Ada',
+        email: 'ada@example.com',
+        traits: { plan: 'pro' },
+      }),
     );
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ externalId: 'cust-42', anonymous: false, name: 'Ada' });
@@ -87,10 +92,16 @@ describe('POST /v1/sessions/identify', () => {
     ).toString('base64url')}.`;
     const cases: Record<string, string> = {
       'alg none': none,
-      'wrong secret': identityToken({ sub: 'mallory' }, { key: 'ids_guessed-secret-0123456789abcdef' }),
+      'wrong secret': identityToken(
+        { sub: 'mallory' },
+        { key: 'ids_guessed-secret-0123456789abcdef' },
+      ),
       'HS512 with the right secret': identityToken({ sub: 'mallory' }, { alg: 'HS512' }),
       'no kid': identityToken({ sub: 'mallory' }, { kid: null }),
-      'unknown kid': identityToken({ sub: 'mallory' }, { kid: '00000000-0000-4000-8000-000000000000' }),
+      'unknown kid': identityToken(
+        { sub: 'mallory' },
+        { kid: '00000000-0000-4000-8000-000000000000' },
+      ),
       expired: identityToken({ sub: 'mallory', exp: inSeconds(-60) }),
       'lives a day': identityToken({ sub: 'mallory', exp: inSeconds(86_400) }),
       'sub not a string': identityToken({ sub: 42 }),
@@ -134,10 +145,15 @@ describe('POST /v1/sessions/identify', () => {
     const msgs = await t.request('GET', `/v1/conversations/${convA}/messages`, {
       token: res.body.accessToken,
     });
-    expect(msgs.body.data.map((m: { content: string }) => m.content)[0]).toBe('visitor question one');
+    expect(msgs.body.data.map((m: { content: string }) => m.content)[0]).toBe(
+      'visitor question one',
+    );
     const memories = await t.db.knex('memories').where({ user_id: res.body.user.id });
     expect(memories.map((m) => m.text)).toEqual(['prefers tea']);
-    const usage = await t.db.knex('usage').where({ user_id: res.body.user.id }).sum({ m: 'messages' });
+    const usage = await t.db
+      .knex('usage')
+      .where({ user_id: res.body.user.id })
+      .sum({ m: 'messages' });
     expect(Number(usage[0]!.m)).toBe(3);
     expect(await t.db.knex('usage').where({ user_id: visitor.userId })).toEqual([]);
 
@@ -160,7 +176,8 @@ describe('POST /v1/sessions/identify', () => {
       text: 'FAIL-MERGE',
     });
     // A fault injected in the database: moving this memory fails mid-merge.
-    await t.db.knex.raw(`create or replace function parley_test_fail() returns trigger language plpgsql as
+    await t.db.knex
+      .raw(`create or replace function parley_test_fail() returns trigger language plpgsql as
       $$ begin raise exception 'injected failure'; end $$`);
     await t.db.knex.raw(`create trigger parley_test_fail before update on memories for each row
       when (old.text = 'FAIL-MERGE') execute function parley_test_fail()`);
@@ -172,8 +189,12 @@ describe('POST /v1/sessions/identify', () => {
     }
     const row = await t.db.knex('conversations').where({ id: conv }).first();
     expect(row.user_id).toBe(visitor.userId);
-    expect(await t.db.knex('messages').where({ conversation_id: conv, user_id: visitor.userId })).toHaveLength(2);
-    expect(await t.db.knex('users').where({ tenant_id: tenant.id, external_id: 'atomic-target' })).toEqual([]);
+    expect(
+      await t.db.knex('messages').where({ conversation_id: conv, user_id: visitor.userId }),
+    ).toHaveLength(2);
+    expect(
+      await t.db.knex('users').where({ tenant_id: tenant.id, external_id: 'atomic-target' }),
+    ).toEqual([]);
     expect((await t.request('GET', '/v1/me', { token: visitor.accessToken })).status).toBe(200);
   });
 

@@ -43,7 +43,10 @@ const TOKEN_FORGERIES: Identity[] = [
 
 function expectation(kind: AuthKind, who: Identity, hasVictimParam: boolean): Expect {
   if (who === 'none') return kind === 'public' ? 'self' : kind === 'body-token' ? 400 : 401;
-  if (who === 'publishable-key-foreign-origin' && ['api-key', 'secret-key', 'account'].includes(kind))
+  if (
+    who === 'publishable-key-foreign-origin' &&
+    ['api-key', 'secret-key', 'account'].includes(kind)
+  )
     return 403;
   switch (kind) {
     case 'public':
@@ -124,8 +127,8 @@ beforeAll(async () => {
     body: { content: `my secret is ${MARKER}` },
   });
   expect(turn.status).toBe(201);
-  const [memory] = await t
-    .db.knex('memories')
+  const [memory] = await t.db
+    .knex('memories')
     .insert({
       tenant_id: victimTenant.id,
       user_id: victim.userId,
@@ -234,63 +237,72 @@ describe('isolation matrix', () => {
     ).toEqual([]);
   });
 
-  it('refuses every wrong caller on every route and changes nothing', { timeout: 600_000 }, async () => {
-    const routes = t.app.routes.filter((r) => r.auth.length === 1);
-    const failures: string[] = [];
-    let denied = 0;
-    let self = 0;
-    for (const route of routes) {
-      const kind = route.auth[0]!;
-      const { path, victimParam } = fillPath(route);
-      for (const who of IDENTITIES) {
-        const expected = expectation(kind, who, victimParam);
-        const headers = await credentialsFor(who);
-        const cell = `${route.method} ${route.path} as ${who}`;
-        const body = bodyFor(route);
-        if (expected === 'self') {
-          const before = await snapshotOwned(t.db.knex, tables, {
-            tenantId: victimTenant.id,
-            userId: victim.userId,
-          });
+  it(
+    'refuses every wrong caller on every route and changes nothing',
+    { timeout: 600_000 },
+    async () => {
+      const routes = t.app.routes.filter((r) => r.auth.length === 1);
+      const failures: string[] = [];
+      let denied = 0;
+      let self = 0;
+      for (const route of routes) {
+        const kind = route.auth[0]!;
+        const { path, victimParam } = fillPath(route);
+        for (const who of IDENTITIES) {
+          const expected = expectation(kind, who, victimParam);
+          const headers = await credentialsFor(who);
+          const cell = `${route.method} ${route.path} as ${who}`;
+          const body = bodyFor(route);
+          if (expected === 'self') {
+            const before = await snapshotOwned(t.db.knex, tables, {
+              tenantId: victimTenant.id,
+              userId: victim.userId,
+            });
+            const res = await t.request(route.method, path, { headers, body });
+            const after = await snapshotOwned(t.db.knex, tables, {
+              tenantId: victimTenant.id,
+              userId: victim.userId,
+            });
+            self++;
+            if (res.status >= 500)
+              failures.push(`${cell}: ${res.status} ${res.text.slice(0, 200)}`);
+            const leaked = leaks(res);
+            // Public pages and the caller's own session never include another user's data.
+            if (leaked.length) failures.push(`${cell}: response contains ${leaked.join(', ')}`);
+            if (JSON.stringify(before) !== JSON.stringify(after))
+              failures.push(`${cell}: the victim's rows changed`);
+            continue;
+          }
+          const before = await snapshotAll(t.db.knex, tables);
           const res = await t.request(route.method, path, { headers, body });
-          const after = await snapshotOwned(t.db.knex, tables, {
-            tenantId: victimTenant.id,
-            userId: victim.userId,
-          });
-          self++;
-          if (res.status >= 500) failures.push(`${cell}: ${res.status} ${res.text.slice(0, 200)}`);
-          const leaked = leaks(res);
-          // Public pages and the caller's own session never include another user's data.
-          if (leaked.length) failures.push(`${cell}: response contains ${leaked.join(', ')}`);
-          if (JSON.stringify(before) !== JSON.stringify(after))
-            failures.push(`${cell}: the victim's rows changed`);
-          continue;
+          const after = await snapshotAll(t.db.knex, tables);
+          denied++;
+          const okStatus =
+            res.status === expected ||
+            // A body credential may fail validation (400) or verification (401).
+            (kind === 'body-token' && [400, 401].includes(res.status));
+          if (!okStatus)
+            failures.push(
+              `${cell}: expected ${expected}, got ${res.status} ${res.text.slice(0, 200)}`,
+            );
+          if (res.body?.error?.code === undefined)
+            failures.push(`${cell}: no error envelope (${res.text.slice(0, 100)})`);
+          if (leaks(res).length)
+            failures.push(`${cell}: error response leaks ${leaks(res).join(', ')}`);
+          const changed = tables.filter((tb) => before[tb] !== after[tb]);
+          if (changed.length) failures.push(`${cell}: database changed (${changed.join(', ')})`);
         }
-        const before = await snapshotAll(t.db.knex, tables);
-        const res = await t.request(route.method, path, { headers, body });
-        const after = await snapshotAll(t.db.knex, tables);
-        denied++;
-        const okStatus =
-          res.status === expected ||
-          // A body credential may fail validation (400) or verification (401).
-          (kind === 'body-token' && [400, 401].includes(res.status));
-        if (!okStatus) failures.push(`${cell}: expected ${expected}, got ${res.status} ${res.text.slice(0, 200)}`);
-        if (res.body?.error?.code === undefined)
-          failures.push(`${cell}: no error envelope (${res.text.slice(0, 100)})`);
-        if (leaks(res).length) failures.push(`${cell}: error response leaks ${leaks(res).join(', ')}`);
-        const changed = tables.filter((tb) => before[tb] !== after[tb]);
-        if (changed.length) failures.push(`${cell}: database changed (${changed.join(', ')})`);
       }
-    }
-    console.log(
-      `[isolation matrix] ${routes.length} routes × ${IDENTITIES.length} identities = ${
-        routes.length * IDENTITIES.length
-      } cells: ${denied} refused, ${self} legitimate self-calls; ${failures.length} failures`,
-    );
-    expect(failures).toEqual([]);
-  });
+      console.log(
+        `[isolation matrix] ${routes.length} routes × ${IDENTITIES.length} identities = ${
+          routes.length * IDENTITIES.length
+        } cells: ${denied} refused, ${self} legitimate self-calls; ${failures.length} failures`,
+      );
+      expect(failures).toEqual([]);
+    },
+  );
 
-  it("lets the owner through on the same requests, so the refusals above are meaningful", async () => {
+  it('lets the owner through on the same requests, so the refusals above are meaningful', async () => {
     const routes = t.app.routes.filter((r) => r.auth[0] === 'user');
     // Deleting and logging out last: they would spoil the fixtures of the other calls.
     const last = (r: RouteInfo) => r.method === 'DELETE' || r.path.includes('logout');

@@ -71,9 +71,9 @@ describe('quotas', () => {
     expect(rows.filter((r) => r.role === 'user')).toHaveLength(2);
     // Someone else in the tenant still has their own quota.
     const other = await tenant.session();
-    expect((await send(other.accessToken, await newConversation(other.accessToken), 'hi')).status).toBe(
-      200,
-    );
+    expect(
+      (await send(other.accessToken, await newConversation(other.accessToken), 'hi')).status,
+    ).toBe(200);
   });
 
   it('count tokens for the whole tenant, across users', async () => {
@@ -81,10 +81,14 @@ describe('quotas', () => {
     const a = await tenant.session();
     const b = await tenant.session();
     replayAnswer();
-    expect((await send(a.accessToken, await newConversation(a.accessToken), 'hi')).status).toBe(200);
+    expect((await send(a.accessToken, await newConversation(a.accessToken), 'hi')).status).toBe(
+      200,
+    );
     replayAnswer();
     // 18 tokens used of 30: still allowed; this turn brings the tenant to 36.
-    expect((await send(b.accessToken, await newConversation(b.accessToken), 'hi')).status).toBe(200);
+    expect((await send(b.accessToken, await newConversation(b.accessToken), 'hi')).status).toBe(
+      200,
+    );
     const unused = replayAnswer();
     const res = await send(a.accessToken, await newConversation(a.accessToken), 'hi');
     expect(res.status).toBe(429);

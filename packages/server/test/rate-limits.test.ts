@@ -37,7 +37,11 @@ function rawRequest(
         res.setEncoding('utf8');
         res.on('data', (c: string) => (text += c));
         res.on('end', () =>
-          resolve({ status: res.statusCode!, headers: res.headers, body: text ? JSON.parse(text) : null }),
+          resolve({
+            status: res.statusCode!,
+            headers: res.headers,
+            body: text ? JSON.parse(text) : null,
+          }),
         );
       },
     );
@@ -99,9 +103,9 @@ describe('rate limits', () => {
     expect(results.filter((r) => r.status === 200)).toHaveLength(13);
     // Another tenant is not affected.
     const other = await (await t.createTenant()).session();
-    expect(
-      (await t.request('GET', '/v1/conversations', { token: other.accessToken })).status,
-    ).toBe(200);
+    expect((await t.request('GET', '/v1/conversations', { token: other.accessToken })).status).toBe(
+      200,
+    );
   });
 
   it('limit each API key, and anonymous session creation per client IP', async () => {
@@ -111,10 +115,12 @@ describe('rate limits', () => {
     const bySecret = [];
     for (let i = 0; i < 6; i++) {
       bySecret.push(
-        (await t.request('POST', '/v1/sessions', {
-          token: tenant.secretKey,
-          body: { externalUserId: `k${i}` },
-        })).status,
+        (
+          await t.request('POST', '/v1/sessions', {
+            token: tenant.secretKey,
+            body: { externalUserId: `k${i}` },
+          })
+        ).status,
       );
     }
     expect(bySecret).toEqual([201, 201, 201, 201, 201, 429]);
@@ -122,10 +128,12 @@ describe('rate limits', () => {
     const anon = [];
     for (let i = 0; i < 4; i++) {
       anon.push(
-        (await t.request('POST', '/v1/sessions', {
-          token: tenant.publishableKey,
-          headers: { origin: tenant.origin },
-        })).status,
+        (
+          await t.request('POST', '/v1/sessions', {
+            token: tenant.publishableKey,
+            headers: { origin: tenant.origin },
+          })
+        ).status,
       );
     }
     expect(anon).toEqual([201, 201, 201, 429]);
@@ -163,9 +171,19 @@ describe('rate limits', () => {
     const client = await openWs(wsUrl(t.url), { token: s.accessToken });
     try {
       await client.waitFor((f) => f.type === 'ready');
-      client.send({ type: 'message.send', ref: 'w1', conversationId: conv.body.id, content: 'two' });
+      client.send({
+        type: 'message.send',
+        ref: 'w1',
+        conversationId: conv.body.id,
+        content: 'two',
+      });
       await client.waitFor((f) => f.type === 'response.completed' && f.seq > 3, 'second turn');
-      client.send({ type: 'message.send', ref: 'w2', conversationId: conv2.body.id, content: 'three' });
+      client.send({
+        type: 'message.send',
+        ref: 'w2',
+        conversationId: conv2.body.id,
+        content: 'three',
+      });
       const refused = await client.waitFor((f) => f.type === 'error' && f.ref === 'w2');
       expect(refused.error).toMatchObject({ code: 'rate_limited' });
       expect(refused.error.details.retryAfter).toBeGreaterThan(0);

@@ -20,7 +20,10 @@ beforeAll(async () => {
   b = await t.createTenant();
   for (const tenant of [a, b]) {
     const s = await tenant.session();
-    await t.request('POST', '/v1/conversations', { token: s.accessToken, body: { title: tenant.id } });
+    await t.request('POST', '/v1/conversations', {
+      token: s.accessToken,
+      body: { title: tenant.id },
+    });
   }
   await t.db.knex.raw(
     `do $$ begin if not exists (select from pg_roles where rolname = '${ROLE}') then create role ${ROLE} nologin; end if; end $$`,
@@ -41,10 +44,15 @@ describe('row-level security', () => {
                     and a.attname = 'tenant_id' and not a.attisdropped)
       order by 1`);
     expect(rows.length).toBeGreaterThan(10);
-    const unprotected = (rows as { table: string; enabled: boolean; forced: boolean; policy: boolean }[])
+    const unprotected = (
+      rows as { table: string; enabled: boolean; forced: boolean; policy: boolean }[]
+    )
       .filter((r) => !(r.enabled && r.forced && r.policy))
       .map((r) => r.table);
-    expect(unprotected, 'tables with tenant_id but no RLS: call enableTenantRls in their migration').toEqual([]);
+    expect(
+      unprotected,
+      'tables with tenant_id but no RLS: call enableTenantRls in their migration',
+    ).toEqual([]);
   });
 
   it("hides and protects other tenants' rows once a transaction names its tenant", async () => {

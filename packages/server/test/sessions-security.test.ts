@@ -1,8 +1,14 @@
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerConfig } from '../src/config/env.js';
 import { SESSION_REVOKED_CHANNEL } from '../src/auth/session-revocations.js';
 import { keyIdOf } from '../src/auth/jwt-keyring.js';
-import { algNoneToken, algSwapToken, expiredToken, resignedToken } from './helpers/forged-tokens.js';
+import {
+  algNoneToken,
+  algSwapToken,
+  expiredToken,
+  resignedToken,
+} from './helpers/forged-tokens.js';
 import type { TestApp, TestTenant } from './helpers/test-app.js';
 import { JWT_SECRET, startTestApp } from './helpers/test-app.js';
 import { openTestInfra, usingRedis } from './helpers/test-infra.js';
@@ -18,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** Another server instance on the same database (and the same Redis, when there is one). */
-async function instance(config: Parameters<typeof startTestApp>[0]['config'] = {}) {
+async function instance(config: Partial<ServerConfig> = {}) {
   const infra = await openTestInfra((t.infra as { prefix?: string }).prefix);
   const app = await startTestApp({ db: t.db, infra, config });
   const closeApp = app.close;
@@ -81,7 +87,11 @@ describe('logout', () => {
 
   it('log out everywhere ends every login of the user and no one else', async () => {
     const user = `u-all-${Date.now()}`;
-    const logins = [await tenant.session(user), await tenant.session(user), await tenant.session(user)];
+    const logins = [
+      await tenant.session(user),
+      await tenant.session(user),
+      await tenant.session(user),
+    ];
     const bystander = await tenant.session();
     const out = await t.request('POST', '/v1/sessions/logout-all', {
       token: logins[0]!.accessToken,
@@ -185,9 +195,9 @@ describe.skipIf(!usingRedis)('two instances sharing Redis', () => {
       const delivered = new Promise<void>((resolve) => {
         void infraB.pubsub.subscribe(SESSION_REVOKED_CHANNEL, () => resolve());
       });
-      expect((await t.request('POST', '/v1/sessions/logout', { token: s.accessToken })).status).toBe(
-        204,
-      );
+      expect(
+        (await t.request('POST', '/v1/sessions/logout', { token: s.accessToken })).status,
+      ).toBe(204);
       await delivered;
       expect((await b.request('GET', '/v1/me', { token: s.accessToken })).status).toBe(401);
 
@@ -215,7 +225,9 @@ describe.skipIf(!usingRedis)('two instances sharing Redis', () => {
       const delivered = new Promise<void>((resolve) => {
         void infraB.pubsub.subscribe('api-keys:revoked', () => resolve());
       });
-      expect((await t.admin('DELETE', `/v1/admin/tenants/${own.id}/keys/${sk.id}`)).status).toBe(200);
+      expect((await t.admin('DELETE', `/v1/admin/tenants/${own.id}/keys/${sk.id}`)).status).toBe(
+        200,
+      );
       await delivered;
       expect((await create()).status).toBe(401);
     } finally {
@@ -225,7 +237,6 @@ describe.skipIf(!usingRedis)('two instances sharing Redis', () => {
 
   it('an admin revoke through one instance closes the user’s WebSocket on the other', async () => {
     const b = await instance();
-    const infraB = b.infra;
     try {
       const s = await tenant.session();
       const client = await openWs(wsUrl(b.url), { token: s.accessToken });
@@ -233,7 +244,10 @@ describe.skipIf(!usingRedis)('two instances sharing Redis', () => {
       await t.admin('POST', `/v1/admin/tenants/${tenant.id}/users/${s.userId}/revoke-sessions`);
       const closed = await client.closed;
       expect(closed.reason).toBe('session revoked');
-      expect(client.frames.at(-1)).toMatchObject({ type: 'error', error: { code: 'unauthorized' } });
+      expect(client.frames.at(-1)).toMatchObject({
+        type: 'error',
+        error: { code: 'unauthorized' },
+      });
     } finally {
       await b.close();
     }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { afterAll } from 'vitest';
 import type { CliIo } from '../../src/io.js';
 import { run } from '../../src/run.js';
 
@@ -35,9 +36,12 @@ export async function runCli(argv: string[], opts: CliOptions = {}): Promise<Cli
 }
 
 const made: string[] = [];
-process.on('exit', () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+// Registered on the importing test file: its temporary directories go when it ends.
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
-/** A fresh temporary directory, removed when the test process exits. */
+/** A fresh temporary directory, removed after the test file. */
 export function emptyDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-cli-'));
   made.push(dir);

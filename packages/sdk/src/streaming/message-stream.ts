@@ -32,14 +32,18 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
   private last: ResponseCompletedEvent | ResponseFailedEvent | undefined;
   private readonly done: Promise<void>;
   private settle!: (error?: unknown) => void;
+  private readonly detach: () => void;
 
   constructor(signal?: AbortSignal) {
     this.done = new Promise<void>((resolve, reject) => {
       this.settle = (e) => (e === undefined ? resolve() : reject(e));
     });
     this.done.catch(() => {}); // rejections surface where you await them, never as unhandled
-    if (signal?.aborted) queueMicrotask(() => this.abort());
-    else signal?.addEventListener('abort', () => this.abort(), { once: true });
+    const onAbort = (): void => this.abort();
+    if (signal?.aborted) queueMicrotask(onAbort);
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    // A long-lived signal shared by many sends must not keep every finished stream alive.
+    this.detach = () => signal?.removeEventListener('abort', onAbort);
   }
 
   get signal(): AbortSignal {
@@ -60,6 +64,7 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
     if (this.ended) return;
     this.ended = true;
     this.error = error;
+    this.detach();
     this.settle(error);
     this.notify();
   }

@@ -150,7 +150,7 @@ export async function streamTurn(
         seq: userSeq,
         clientMessageId: input.clientMessageId ?? null,
       }),
-      loadHistory(services.knex, input),
+      loadHistory(services.knex, input, userSeq),
       recallForTurn(services, tenant, input),
     ]);
     emit({ type: 'message.created', message: userMessage });

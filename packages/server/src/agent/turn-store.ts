@@ -147,10 +147,13 @@ const HISTORY_ROWS = 40;
 export async function loadHistory(
   knex: Knex,
   turn: { tenantId: string; userId: string; conversationId: string },
+  /** This turn's user message seq: it is inserted concurrently and must not appear twice. */
+  beforeSeq: number,
   tokenBudget = 6000,
 ): Promise<ChatMessage[]> {
   const rows: { role: string; content: string }[] = await scope(knex, turn)
     .messages(turn.conversationId)
+    .where('seq', '<', beforeSeq)
     .whereIn('role', ['user', 'assistant'])
     .whereNot('content', '')
     .orderBy('seq', 'desc')

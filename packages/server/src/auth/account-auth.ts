@@ -2,7 +2,12 @@ import type { Middleware } from 'koa';
 import type { AppServices } from '../app-services.js';
 import { ApiError, unauthorized } from '../http/errors.js';
 import type { UserAuth } from '../http/koa-state.js';
-import { authenticateAccessToken, bearer, checkKeyOrigin, checkTenantOrigin } from './middleware.js';
+import {
+  authenticateAccessToken,
+  bearer,
+  checkKeyOrigin,
+  checkTenantOrigin,
+} from './middleware.js';
 import { tagAuth } from './route-auth.js';
 import { keyTypeOf, sha256 } from './secrets.js';
 

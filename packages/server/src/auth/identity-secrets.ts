@@ -51,7 +51,15 @@ export class IdentitySecrets {
     const row = await this.knex.transaction(async (trx) => {
       await trx('identity_secrets')
         .where({ tenant_id: tenantId })
-        .where((q) => q.whereNull('expires_at').orWhere('expires_at', '>', trx.raw('now() + ?::interval', [`${graceSeconds} seconds`])))
+        .where((q) =>
+          q
+            .whereNull('expires_at')
+            .orWhere(
+              'expires_at',
+              '>',
+              trx.raw('now() + ?::interval', [`${graceSeconds} seconds`]),
+            ),
+        )
         .update({ expires_at: trx.raw('now() + ?::interval', [`${graceSeconds} seconds`]) });
       const [inserted] = await trx('identity_secrets')
         .insert({ tenant_id: tenantId, secret_sealed: seal(this.keyring, secret) })

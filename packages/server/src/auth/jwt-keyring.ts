@@ -31,7 +31,11 @@ export class JwtKeyring {
   private readonly byKid = new Map<string, SigningKey>();
 
   constructor(currentSecret: string, previousSecrets: readonly string[] = []) {
-    this.current = { kid: keyIdOf(currentSecret), secret: currentSecret, key: secretKey(currentSecret) };
+    this.current = {
+      kid: keyIdOf(currentSecret),
+      secret: currentSecret,
+      key: secretKey(currentSecret),
+    };
     for (const secret of [currentSecret, ...previousSecrets]) {
       const kid = keyIdOf(secret);
       if (!this.byKid.has(kid)) this.byKid.set(kid, { kid, secret, key: secretKey(secret) });

@@ -9,8 +9,12 @@ const MAX_MEM = 64 * 1024 * 1024;
 
 function derive(password: string, salt: Buffer, logN: number, r: number, p: number) {
   return new Promise<Buffer>((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, KEY_LEN, { N: 2 ** logN, r, p, maxmem: MAX_MEM }, (err, key) =>
-      err ? reject(err) : resolve(key),
+    scrypt(
+      password.normalize('NFKC'),
+      salt,
+      KEY_LEN,
+      { N: 2 ** logN, r, p, maxmem: MAX_MEM },
+      (err, key) => (err ? reject(err) : resolve(key)),
     ),
   );
 }
@@ -34,6 +38,12 @@ export async function verifyPassword(password: string, stored: string | null): P
   const [kind, logN, r, p, salt, hash] = parts;
   if (kind !== 'scrypt' || parts.length !== 6) return false;
   const expected = Buffer.from(hash!, 'base64url');
-  const key = await derive(password, Buffer.from(salt!, 'base64url'), Number(logN), Number(r), Number(p));
+  const key = await derive(
+    password,
+    Buffer.from(salt!, 'base64url'),
+    Number(logN),
+    Number(r),
+    Number(p),
+  );
   return stored !== null && key.length === expected.length && timingSafeEqual(key, expected);
 }

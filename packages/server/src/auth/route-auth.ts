@@ -98,7 +98,8 @@ export function listRoutes(koa: Koa): RouteInfo[] {
           .flatMap((l) => l.stack)
           .map(authKindOf)
           .filter((k): k is AuthKind => k !== undefined);
-        if (auth.length === 0 && DECLARED_PUBLIC.has(`${method} ${layer.path}`)) auth.push('public');
+        if (auth.length === 0 && DECLARED_PUBLIC.has(`${method} ${layer.path}`))
+          auth.push('public');
         out.push({ method, path: layer.path, name: layer.name ?? null, auth: [...new Set(auth)] });
       }
     }

@@ -29,11 +29,7 @@ export function open(keyring: JwtKeyring, sealed: string): string | null {
   const secret = keyring.secretFor(kid);
   if (!secret) return null;
   try {
-    const decipher = createDecipheriv(
-      'aes-256-gcm',
-      keyFor(secret),
-      Buffer.from(iv, 'base64url'),
-    );
+    const decipher = createDecipheriv('aes-256-gcm', keyFor(secret), Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([
       decipher.update(Buffer.from(body, 'base64url')),

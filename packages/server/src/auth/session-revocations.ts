@@ -97,8 +97,7 @@ export class SessionRevocations {
   private remember(map: Map<string, number>, id: string, until: number, now: number): void {
     map.set(id, until);
     if (++this.inserts % PRUNE_EVERY !== 0) return;
-    for (const m of [this.revoked, this.clean])
-      for (const [k, v] of m) if (v <= now) m.delete(k);
+    for (const m of [this.revoked, this.clean]) for (const [k, v] of m) if (v <= now) m.delete(k);
   }
 }
 

@@ -31,7 +31,11 @@ export class UserScope {
 
   /** Inserts rows owned by this user, whatever owner fields the caller passed. */
   insert(table: string, rows: Row | Row[]): Knex.QueryBuilder {
-    const stamp = (r: Row) => ({ ...r, tenant_id: this.owner.tenantId, user_id: this.owner.userId });
+    const stamp = (r: Row) => ({
+      ...r,
+      tenant_id: this.owner.tenantId,
+      user_id: this.owner.userId,
+    });
     return this.db(table).insert(Array.isArray(rows) ? rows.map(stamp) : stamp(rows));
   }
 

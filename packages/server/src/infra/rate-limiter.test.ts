@@ -12,7 +12,10 @@ if (redisUrl) {
   limiters.push([
     'redis (Lua)',
     async () => {
-      const infra = await createInfra({ redisUrl, prefix: `rlt${Math.random().toString(36).slice(2)}:` });
+      const infra = await createInfra({
+        redisUrl,
+        prefix: `rlt${Math.random().toString(36).slice(2)}:`,
+      });
       closers.push(() => infra.close());
       return infra.rateLimiter;
     },

@@ -90,7 +90,11 @@ export class MemoryRateLimiter implements RateLimiter {
     return r;
   }
 
-  async check(rules: RateLimitRule[], quotas: QuotaCheck[], now = Date.now()): Promise<LimitResult> {
+  async check(
+    rules: RateLimitRule[],
+    quotas: QuotaCheck[],
+    now = Date.now(),
+  ): Promise<LimitResult> {
     const missing: QuotaCheck[] = [];
     for (const q of quotas) {
       const c = this.counters.get(q.key);

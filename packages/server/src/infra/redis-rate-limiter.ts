@@ -105,7 +105,11 @@ export class RedisRateLimiter implements RateLimiter {
     return r;
   }
 
-  async check(rules: RateLimitRule[], quotas: QuotaCheck[], now = Date.now()): Promise<LimitResult> {
+  async check(
+    rules: RateLimitRule[],
+    quotas: QuotaCheck[],
+    now = Date.now(),
+  ): Promise<LimitResult> {
     const keys = [
       ...rules.map((r) => `${this.prefix}rl:${r.key}`),
       ...quotas.map((q) => `${this.prefix}q:${q.key}`),

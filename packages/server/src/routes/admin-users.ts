@@ -59,7 +59,10 @@ export function adminUserRoutes(services: AppServices): Router {
     const userId = ctx.params.userId!;
     const exists =
       isUuid(userId) &&
-      (await tenantScope(services, tenant.id as string).rows('users').where({ id: userId }).first('id'));
+      (await tenantScope(services, tenant.id as string)
+        .rows('users')
+        .where({ id: userId })
+        .first('id'));
     if (!exists) throw notFound('User');
     const revoked = await services.sessions.revokeUser(tenant.id as string, userId, 'admin');
     ctx.body = { revokedSessions: revoked };

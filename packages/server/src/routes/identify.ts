@@ -2,11 +2,7 @@ import Router from '@koa/router';
 import type { AppServices } from '../app-services.js';
 import { verifyIdentityToken } from '../auth/identity-token.js';
 import { mergeAnonymousUser, publishMerge } from '../auth/merge-anonymous.js';
-import {
-  authenticateAccessToken,
-  bearer,
-  checkTenantOrigin,
-} from '../auth/middleware.js';
+import { authenticateAccessToken, bearer, checkTenantOrigin } from '../auth/middleware.js';
 import { bodyCredential } from '../auth/route-auth.js';
 import { upsertExternalUser } from '../auth/upsert-external-user.js';
 import { tenantScope } from '../db/scoped.js';

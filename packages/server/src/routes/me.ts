@@ -11,8 +11,11 @@ export function meRoutes(services: AppServices): Router {
 
   router.get('/', requireUser(services), async (ctx) => {
     const u = ctx.state.user!;
-    const row = await tenantScope(services, u.tenantId).rows('users').where({ id: u.userId }).first();
-    // A merged or erased user's token is revoked, but its claims may outlive the row.
+    const row = await tenantScope(services, u.tenantId)
+      .rows('users')
+      .where({ id: u.userId })
+      .first();
+    // A merged visitor's token is revoked; an erased user's row is gone while the JWT still verifies.
     if (!row || row.merged_into) throw unauthorized('Session was revoked');
     ctx.body = {
       ...toEndUser(row),

@@ -1,4 +1,5 @@
-import type { ClientFrame } from '@parley/sdk/protocol';
+import type { ClientFrame, ParleyEvent } from '@parley/sdk/protocol';
+import type { EventSink } from '../agent/event-sink.js';
 import { prepareTurn, streamTurn } from '../agent/run-turn.js';
 import { ApiError, invalid, notFound } from '../http/errors.js';
 import { isUuid } from '../routes/admin-tenants.js';
@@ -34,6 +35,7 @@ export async function runTurn(
     );
   }
   conn.inFlight++;
+  let last: ParleyEvent | undefined;
   const pending = { cancelled: false };
   conn.preparing.set(frame.conversationId, pending);
   let done!: () => void;
@@ -59,8 +61,14 @@ export async function runTurn(
     }
     const controller = services.activeTurns.start(frame.conversationId);
     conn.turns.set(frame.conversationId, controller);
+    const sink: EventSink = {
+      emit: (e) => {
+        if (e.type === 'response.completed' || e.type === 'response.failed') last = e;
+        else conn.sink.emit(e);
+      },
+    };
     try {
-      await streamTurn(services, turn, conn.sink, controller.signal);
+      await streamTurn(services, turn, sink, controller.signal);
     } catch {
       // Already reported in-band as response.failed and logged by streamTurn.
     } finally {
@@ -73,6 +81,9 @@ export async function runTurn(
     conn.inFlight--;
     conn.running.delete(running);
     done();
+    // The turn's last event leaves only now that its lock and slot are free,
+    // so a client may send the next message the moment it sees it.
+    if (last) conn.sink.emit(last);
   }
 }
 

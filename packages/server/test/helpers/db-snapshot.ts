@@ -53,12 +53,13 @@ export async function snapshotOwned(
   const parts: string[] = [];
   const args: string[] = [];
   for (const table of tables) {
-    if (table === 'users') parts.push(checksum(table, 'id = ?')), args.push(owner.userId);
-    else if (table === 'tenants') parts.push(checksum(table, 'id = ?')), args.push(owner.tenantId);
+    if (table === 'users') (parts.push(checksum(table, 'id = ?')), args.push(owner.userId));
+    else if (table === 'tenants')
+      (parts.push(checksum(table, 'id = ?')), args.push(owner.tenantId));
     else if (has(table, 'user_id'))
-      parts.push(checksum(table, 'user_id = ?')), args.push(owner.userId);
+      (parts.push(checksum(table, 'user_id = ?')), args.push(owner.userId));
     else if (has(table, 'tenant_id'))
-      parts.push(checksum(table, 'tenant_id = ?')), args.push(owner.tenantId);
+      (parts.push(checksum(table, 'tenant_id = ?')), args.push(owner.tenantId));
   }
   return run(knex, parts, args);
 }

@@ -1,7 +1,8 @@
 import type { ToolContext } from '../define-tool.js';
 import { describeWmo } from './weather-codes.js';
 import type { Units, WeatherReport } from './weather-types.js';
-import { jsonOrThrow, summarize } from './weather-types.js';
+import { jsonOrThrow } from './http-json.js';
+import { summarize } from './weather-types.js';
 
 const GEOCODING = 'https://geocoding-api.open-meteo.com/v1/search';
 const FORECAST = 'https://api.open-meteo.com/v1/forecast';

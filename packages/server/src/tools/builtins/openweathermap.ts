@@ -1,6 +1,7 @@
 import type { ToolContext } from '../define-tool.js';
 import type { Units, WeatherReport } from './weather-types.js';
-import { jsonOrThrow, summarize } from './weather-types.js';
+import { jsonOrThrow } from './http-json.js';
+import { summarize } from './weather-types.js';
 
 const BASE = 'https://api.openweathermap.org/data/2.5';
 

@@ -1,5 +1,5 @@
 import type { ToolContext } from '../define-tool.js';
-import { jsonOrThrow } from './weather-types.js';
+import { jsonOrThrow } from './http-json.js';
 
 export interface SearchResult {
   title: string;

@@ -39,12 +39,3 @@ export function summarize(r: Omit<WeatherReport, 'summary'>): string {
     .join('; ');
   return days ? `${now}. Forecast: ${days}.` : `${now}.`;
 }
-
-/** Fails with the service's status so the model can tell the user what went wrong. */
-export async function jsonOrThrow(res: Response, service: string): Promise<any> {
-  if (!res.ok) {
-    await res.body?.cancel();
-    throw new Error(`${service} answered HTTP ${res.status}`);
-  }
-  return res.json();
-}
