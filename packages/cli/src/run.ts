@@ -5,6 +5,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { keysCommand } from './commands/keys.js';
 import { serveCommand } from './commands/serve.js';
 import { tenantsCommand } from './commands/tenants.js';
+import { workerCommand } from './commands/worker.js';
 import { CliError } from './errors.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
@@ -20,6 +21,7 @@ export function buildProgram(io: CliIo): Command {
     )
     .option('--json', 'print machine-readable JSON')
     .addCommand(serveCommand(io))
+    .addCommand(workerCommand(io))
     .addCommand(migrateCommand(io))
     .addCommand(tenantsCommand(io))
     .addCommand(keysCommand(io))

@@ -7,6 +7,7 @@ import {
   isParleyError,
   NotFoundError,
   ParleyError,
+  PermissionDeniedError,
 } from '../src/index.js';
 import type { TestApp, TestTenant } from './helpers.js';
 import { recordingFetch, startTestApp } from './helpers.js';
@@ -69,6 +70,16 @@ describe('@parley/sdk REST resources against a real server', () => {
     expect((await client.conversations.create()).id).toBeTruthy();
 
     expect(browser.count('POST', '/v1/sessions')).toBe(1);
+
+    const elsewhere = recordingFetch({ origin: 'https://evil.example' });
+    const refused = createClient({
+      baseUrl: t.url,
+      publishableKey: tenant.publishableKey,
+      fetch: elsewhere.fetch,
+    });
+    const err = await refused.conversations.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PermissionDeniedError);
+    expect(err).toMatchObject({ status: 403, code: 'forbidden' });
   });
 
   it('maps every error to a typed ParleyError with status, code and request id', async () => {

@@ -69,6 +69,16 @@ describe.each(['sse', 'ws'] as const)('a streamed answer over %s', (transport) =
     expect((await stored(c, conv.id)).map((m) => m.content)).toEqual(['Hello from the SDK', text]);
   });
 
+  it('the next message can be sent the moment an answer ends (no conversation_busy)', async () => {
+    const c = client(t, tenant);
+    const conv = await c.conversations.create();
+    for (const content of ['one', 'two', 'three', 'four']) {
+      const answer = await c.messages.send(conv.id, content, { transport }).finalMessage();
+      expect(answer.content).toContain(content);
+    }
+    expect(await stored(c, conv.id)).toHaveLength(8);
+  });
+
   it('finalMessage() works without reading the events, and a stream is read only once', async () => {
     const c = client(t, tenant);
     const conv = await c.conversations.create();

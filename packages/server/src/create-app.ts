@@ -112,7 +112,8 @@ export async function createApp(
   const stops = await Promise.all([
     services.apiKeys.start(),
     services.tenants.start(),
-    startMemoryJobs(services),
+    // role=api: jobs are only enqueued here and run in `parley worker` processes.
+    config.role === 'api' ? async () => {} : startMemoryJobs(services),
     services.tools.start(),
     services.revocations.start(),
     services.tenantOrigins.start(),

@@ -4,6 +4,7 @@ export { loadConfig, ConfigError } from './config/env.js';
 export type { ServerConfig } from './config/env.js';
 export { startServer } from './start-server.js';
 export { runServerCommand } from './run-server-command.js';
+export { runWorkerCommand } from './run-worker-command.js';
 export { openDatabase, migrateLatest } from './db/connect.js';
 export type { Database } from './db/connect.js';
 export { createInfra } from './infra/index.js';

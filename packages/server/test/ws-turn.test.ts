@@ -83,6 +83,26 @@ describe('a turn over WebSocket', () => {
     }
   });
 
+  it('sends the last event only when the conversation is free for the next message', async () => {
+    const { accessToken } = await tenant.session();
+    const conv = await conversation(t, accessToken);
+    const client = await openWs(wsUrl(t.url), { token: accessToken });
+    try {
+      for (const [i, content] of ['one', 'two', 'three', 'four'].entries()) {
+        client.send({ type: 'message.send', ref: `m${i}`, conversationId: conv, content });
+        const end = await client.waitFor(
+          (f) =>
+            f.ref === `m${i}` ||
+            (f.type === 'response.completed' && f.message.content.includes(`"${content}"`)),
+        );
+        expect(end.type).toBe('response.completed');
+      }
+      expect(await messages(t, accessToken, conv)).toHaveLength(8);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('response.cancel stops the answer and keeps the partial text marked incomplete', async () => {
     const { accessToken } = await slowTenant.session();
     const conv = await conversation(slow, accessToken);

@@ -121,3 +121,35 @@ export function newestProfile(dir) {
   files.sort();
   return files.length ? path.join(dir, files.at(-1)) : null;
 }
+
+/**
+ * Starts a background-job worker (`parley worker`) beside a PARLEY_ROLE=api
+ * server, so the server's CPU per turn is the streaming path alone.
+ */
+export async function startWorker({ root, env, logFile }) {
+  const entry = path.join(root, 'packages/server/dist/index.js');
+  const log = openSync(logFile, 'w');
+  const child = spawn(
+    process.execPath,
+    ['--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); await m.runWorkerCommand();`],
+    { cwd: root, env: { PATH: process.env.PATH, ...env, PARLEY_ROLE: 'worker' }, stdio: ['ignore', log, log] },
+  );
+  closeSync(log);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`worker exited during start; see ${logFile}:\n${tail(logFile)}`);
+    if (readFileSync(logFile, 'utf8').includes('worker is processing')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timeout = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timeout);
+    },
+  };
+}

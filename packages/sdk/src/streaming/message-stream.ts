@@ -8,9 +8,14 @@ import type {
 import { isTerminalEvent } from '../protocol/events.js';
 import type { Message } from '../protocol/resources.js';
 
-/** What a transport does with a stream: push its events, then end it (with an error if it broke). */
+/**
+ * What a transport does with a stream: push its events, then end it (with an
+ * error if it broke before the answer). It ends when the server is done with
+ * the turn, so the next message can be sent as soon as a reader's loop exits.
+ */
 export interface StreamSink {
   readonly signal: AbortSignal;
+  readonly answered: boolean;
   push(event: ParleyEvent): void;
   end(error?: unknown): void;
 }
@@ -53,11 +58,14 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
   push(event: ParleyEvent): void {
     if (this.ended) return;
     if (event.type === 'text.delta') this.answer += event.delta;
+    if (isTerminalEvent(event)) this.last = event;
     this.queue.push(event);
-    if (isTerminalEvent(event)) {
-      this.last = event;
-      this.end();
-    } else this.notify();
+    this.notify();
+  }
+
+  /** True once `response.completed` or `response.failed` arrived. */
+  get answered(): boolean {
+    return this.last !== undefined;
   }
 
   end(error?: unknown): void {
@@ -72,6 +80,8 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
   /** Cancels the answer. Events already received stay readable; then the reader gets APIUserAbortError. */
   abort(): void {
     if (this.ended) return;
+    // Already answered (a `break` after the last event): nothing left to cancel.
+    if (this.last) return this.end();
     this.end(new APIUserAbortError('The stream was aborted'));
     this.controller.abort();
   }

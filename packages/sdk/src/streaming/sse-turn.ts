@@ -1,7 +1,6 @@
 import { APIConnectionError, isParleyError } from '../errors.js';
 import type { Http } from '../http/http-client.js';
 import type { ParleyEvent } from '../protocol/events.js';
-import { isTerminalEvent } from '../protocol/events.js';
 import type { MessageStream } from './message-stream.js';
 import { parseSse } from './sse-parser.js';
 
@@ -28,13 +27,11 @@ export async function sseTurn(
       { body, signal: stream.signal, headers: { accept: 'text/event-stream' } },
     );
     if (!res.body) throw new APIConnectionError('The server sent no stream');
-    for await (const m of parseSse(res.body)) {
-      const event = JSON.parse(m.data) as ParleyEvent;
-      stream.push(event);
-      if (isTerminalEvent(event)) return;
-    }
-    stream.end(new APIConnectionError('The stream ended before the answer did'));
+    // Read to the end: the server closes the body once the conversation is free again.
+    for await (const m of parseSse(res.body)) stream.push(JSON.parse(m.data) as ParleyEvent);
+    stream.end(stream.answered ? undefined : new APIConnectionError('The stream ended early'));
   } catch (err) {
+    if (stream.answered) return stream.end();
     stream.end(
       isParleyError(err) ? err : new APIConnectionError('The stream broke', { cause: err }),
     );

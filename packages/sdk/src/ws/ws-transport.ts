@@ -173,8 +173,12 @@ export function createWsTransport(cfg: {
     } else if ('conversationId' in f && 'seq' in f) {
       const t = byConversation.get(f.conversationId);
       if (!t) return;
-      if (isTerminalEvent(f)) forget(t);
       t.stream.push(f);
+      // The server sends the last event once the conversation is free again.
+      if (isTerminalEvent(f)) {
+        forget(t);
+        t.stream.end();
+      }
     }
   }
 

@@ -38,6 +38,12 @@ export interface ServerConfig {
   trustProxy: boolean;
   /** Pause between offline-provider words, so streaming is visible in the demo. */
   offlineWordDelayMs: number;
+  /**
+   * `all`: HTTP and background jobs in one process (default). `api`: HTTP only,
+   * jobs go to Redis for `worker` processes, so extraction never takes CPU
+   * from streaming turns.
+   */
+  role: 'all' | 'api' | 'worker';
   /** Tools: plugins, timeouts, step limit, web search backends (tools/tools-config.ts). */
   tools: ToolsConfig;
   /** Memory embedder: `hashing` (offline, default) or `openai` (text-embedding-3-small). */
@@ -139,6 +145,7 @@ export function loadConfig(
     publicUrl: url(env, 'PARLEY_PUBLIC_URL', ['http:', 'https:'], problems),
     trustProxy: str(env, 'PARLEY_TRUST_PROXY') === 'true',
     offlineWordDelayMs: int(env, 'PARLEY_OFFLINE_WORD_DELAY_MS', 20, problems, 0),
+    role: roleOf(env, problems),
     tools: loadToolsConfig(env, problems),
     embedder: embedderName(env, problems),
     embeddingDimensions: int(env, 'PARLEY_EMBEDDING_DIMENSIONS', 512, problems),
@@ -155,8 +162,18 @@ export function loadConfig(
   if (config.embedder === 'openai' && !config.openaiApiKey) {
     problems.push('PARLEY_EMBEDDER=openai needs OPENAI_API_KEY');
   }
+  if (config.role !== 'all' && !config.redisUrl) {
+    problems.push(`PARLEY_ROLE=${config.role} needs REDIS_URL: jobs can only reach a worker through Redis`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function roleOf(env: Env, problems: string[]): ServerConfig['role'] {
+  const raw = str(env, 'PARLEY_ROLE') ?? 'all';
+  if (raw === 'all' || raw === 'api' || raw === 'worker') return raw;
+  problems.push(`PARLEY_ROLE must be all, api or worker (got "${raw}")`);
+  return 'all';
 }
 
 function embedderName(env: Env, problems: string[]): ServerConfig['embedder'] {

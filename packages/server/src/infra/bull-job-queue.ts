@@ -34,7 +34,10 @@ export class BullJobQueue implements JobQueue {
   }
 
   process<T>(name: string, handler: JobHandler<T>, concurrency = 1): void {
-    void this.queue(name).process(concurrency, (job) => handler(job.data as T));
+    this.queue(name)
+      .process(concurrency, (job) => handler(job.data as T))
+      // Rejects when the queue is closed during start-up; nothing to recover.
+      .catch(() => {});
   }
 
   async drain(): Promise<void> {

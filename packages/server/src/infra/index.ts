@@ -1,5 +1,4 @@
 import { Redis } from 'ioredis';
-import { BullJobQueue } from './bull-job-queue.js';
 import type { JobQueue } from './job-queue.js';
 import { MemoryJobQueue } from './job-queue.js';
 import type { KeyValueStore } from './kv.js';
@@ -47,6 +46,8 @@ export async function createInfra(opts: InfraOptions): Promise<Infra> {
   const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
   const subscriber = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
   await Promise.all([redis.ping(), subscriber.ping()]);
+  // bull (~30 MB resident) is only loaded when Redis is configured.
+  const { BullJobQueue } = await import('./bull-job-queue.js');
   const queue = new BullJobQueue(opts.redisUrl, prefix);
   return {
     kind: 'redis',

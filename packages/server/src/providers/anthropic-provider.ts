@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type {
   RawMessageStreamEvent,
   StopReason,
@@ -22,26 +22,34 @@ export interface AnthropicProviderOptions {
 export class AnthropicProvider implements ChatProvider {
   readonly id = 'anthropic';
   readonly offline = false;
-  private readonly client: Anthropic;
+  private client: Anthropic | null = null;
   private readonly maxTokens: number;
 
-  constructor(opts: AnthropicProviderOptions) {
+  constructor(private readonly opts: AnthropicProviderOptions) {
+    this.maxTokens = opts.defaultMaxTokens ?? 4096;
+  }
+
+  /** The SDK (~20 MB resident) loads on first use, not in servers that never call it. */
+  private async sdkClient(): Promise<Anthropic> {
+    if (this.client) return this.client;
+    const { default: AnthropicSdk } = await loadAnthropicSdk();
     // Retries are the agent's job (failover), never a silent re-send of a stream.
-    this.client = new Anthropic({
-      apiKey: opts.apiKey,
-      baseURL: opts.baseURL ?? 'https://api.anthropic.com',
+    this.client = new AnthropicSdk({
+      apiKey: this.opts.apiKey,
+      baseURL: this.opts.baseURL ?? 'https://api.anthropic.com',
       maxRetries: 0,
-      timeout: opts.timeoutMs ?? 60_000,
+      timeout: this.opts.timeoutMs ?? 60_000,
       logLevel: 'off',
     });
-    this.maxTokens = opts.defaultMaxTokens ?? 4096;
+    return this.client;
   }
 
   async *stream(req: ProviderRequest): AsyncIterable<ProviderChunk> {
     const { system, messages } = toAnthropicMessages(req.messages);
     let stream: AsyncIterable<RawMessageStreamEvent>;
+    const client = await this.sdkClient();
     try {
-      stream = await this.client.messages.create(
+      stream = await client.messages.create(
         {
           model: req.model,
           max_tokens: req.maxOutputTokens ?? this.maxTokens,
@@ -153,8 +161,17 @@ const RETRYABLE_TYPES = new Set([
   'timeout_error',
 ]);
 
+let sdkModule: typeof import('@anthropic-ai/sdk') | null = null;
+async function loadAnthropicSdk(): Promise<typeof import('@anthropic-ai/sdk')> {
+  sdkModule ??= await import('@anthropic-ai/sdk');
+  return sdkModule;
+}
+
 export function toProviderError(err: unknown): ProviderError {
   if (err instanceof ProviderError) return err;
+  // Only SDK calls produce SDK errors, so the module is loaded whenever one exists.
+  const Anthropic = sdkModule?.default;
+  if (!Anthropic) return thrownError('anthropic', err);
   if (err instanceof Anthropic.APIUserAbortError) {
     return new ProviderError('Request aborted', false, undefined, undefined, { cause: err });
   }

@@ -17,6 +17,9 @@ export function adminUserEraseRoutes(services: AppServices): Router {
   router.delete('/:userId', async (ctx) => {
     const { tenantId, userId } = ctx.params as { tenantId: string; userId: string };
     if (!isUuid(tenantId) || !isUuid(userId)) throw notFound('User');
+    // Revoke first: erasing drops the session rows that revocation needs, and a
+    // live access token must not outlive its user.
+    await services.sessions.revokeUser(tenantId, userId, 'admin');
     const deleted = await eraseUser(services.knex, { tenantId, userId });
     if (!deleted) throw notFound('User');
     services.memory.cache.evictUser(tenantId, userId);

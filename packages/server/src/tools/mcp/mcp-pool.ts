@@ -1,9 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import {
-  StdioClientTransport,
-  getDefaultEnvironment,
-} from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Logger } from 'pino';
 import type { ToolDefinition } from '../define-tool.js';
@@ -85,10 +80,12 @@ export class McpPool {
     server: string,
     config: McpServerConfig,
   ): Promise<ToolDefinition[]> {
+    // The MCP SDK (~25 MB resident) loads only when a tenant uses an MCP server.
+    const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
     const client = new Client({ name: 'parley', version: '1' });
     try {
       const timeout = config.timeoutMs ?? CONNECT_TIMEOUT_MS;
-      await client.connect(this.transport(config), { timeout });
+      await client.connect(await this.transport(config), { timeout });
       entry.client = client;
       // A server that exits or drops the connection is reconnected on next use.
       client.onclose = () => {
@@ -107,8 +104,11 @@ export class McpPool {
     }
   }
 
-  private transport(config: McpServerConfig): Transport {
+  private async transport(config: McpServerConfig): Promise<Transport> {
     if (config.transport === 'stdio') {
+      const { StdioClientTransport, getDefaultEnvironment } = await import(
+        '@modelcontextprotocol/sdk/client/stdio.js'
+      );
       return new StdioClientTransport({
         command: config.command,
         args: config.args ?? [],
@@ -119,6 +119,9 @@ export class McpPool {
     }
     // Through the SSRF guard: a tenant-supplied URL may not reach private networks.
     const safeFetch = this.safeFetch;
+    const { StreamableHTTPClientTransport } = await import(
+      '@modelcontextprotocol/sdk/client/streamableHttp.js'
+    );
     return new StreamableHTTPClientTransport(new URL(config.url), {
       requestInit: { headers: config.headers ?? {} },
       fetch: (url, init) =>
