@@ -136,6 +136,15 @@ export async function streamTurn(
     sink.emit(event);
   };
 
+  // The lock is released before the terminal event, so a client that sends its
+  // next message the moment it sees `response.completed` is never refused as busy.
+  let released = false;
+  const release = async (): Promise<void> => {
+    if (released) return;
+    released = true;
+    await turn.release();
+  };
+
   try {
     const userSeq = seq + 1;
     const responseId = randomUUID();
@@ -186,6 +195,7 @@ export async function streamTurn(
 
     if (result.error && result.text === '') {
       await advanceSeq(services.knex, input, seq + 1);
+      await release();
       emit({ type: 'response.failed', responseId, error: result.error, message: null });
       return { userMessage, response: null, error: result.error };
     }
@@ -218,11 +228,14 @@ export async function streamTurn(
       conversationId: input.conversationId,
       userMessageId: userMessage.id,
       assistantMessageId: response.id,
+      recalledMemoryIds: recalled.memories.map((m) => m.id),
     });
     if (result.error) {
+      await release();
       emit({ type: 'response.failed', responseId, error: result.error, message: response });
       return { userMessage, response, error: result.error };
     }
+    await release();
     emit({ type: 'response.completed', responseId, message: response, usage: result.usage });
     return { userMessage, response, error: null };
   } catch (err) {
@@ -231,9 +244,10 @@ export async function streamTurn(
       code: 'internal_error',
       message: 'The response could not be completed',
     };
+    await release();
     emit({ type: 'response.failed', responseId: null, error, message: null });
     throw err;
   } finally {
-    await turn.release();
+    await release();
   }
 }

@@ -47,7 +47,10 @@ export class SseWriter implements EventSink {
   emit(event: ParleyEvent): void {
     const urgent = event.type !== 'text.delta' || !this.sawDelta;
     if (event.type === 'text.delta') this.sawDelta = true;
-    this.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`, urgent);
+    this.write(
+      `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`,
+      urgent,
+    );
   }
 
   private write(chunk: string, urgent: boolean): void {
@@ -59,7 +62,10 @@ export class SseWriter implements EventSink {
       this.timer = undefined;
       this.immediate = setImmediate(this.flush);
     } else if (!this.timer) {
-      this.timer = setTimeout(this.flush, this.lastFlush + this.flushIntervalMs - performance.now());
+      this.timer = setTimeout(
+        this.flush,
+        this.lastFlush + this.flushIntervalMs - performance.now(),
+      );
     }
   }
 

@@ -163,7 +163,9 @@ export function loadConfig(
     problems.push('PARLEY_EMBEDDER=openai needs OPENAI_API_KEY');
   }
   if (config.role !== 'all' && !config.redisUrl) {
-    problems.push(`PARLEY_ROLE=${config.role} needs REDIS_URL: jobs can only reach a worker through Redis`);
+    problems.push(
+      `PARLEY_ROLE=${config.role} needs REDIS_URL: jobs can only reach a worker through Redis`,
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -3,6 +3,18 @@ import knexFactory from 'knex';
 import type { Knex } from 'knex';
 import { migrationSource } from '../../../../migrations/index.js';
 
+/**
+ * Set once per connection instead of per query: with a tenant+user filter a
+ * plain HNSW scan returns its ef_search nearest rows of *all* users and the
+ * filter leaves few; iterative scanning keeps walking until enough rows pass.
+ * Doing it here saves memory recall a transaction (three round trips).
+ */
+const SESSION_SETUP = 'set hnsw.iterative_scan = relaxed_order';
+
+interface PgConnection {
+  query(sql: string, cb: (err: Error | null) => void): void;
+}
+
 export interface DatabaseOptions {
   /** PostgreSQL URL; `null` opens the embedded PGlite database. */
   url: string | null;
@@ -24,7 +36,15 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const knex = knexFactory({
       client: 'pg',
       connection: opts.url,
-      pool: opts.pool ?? { min: 2, max: 10 },
+      pool: {
+        ...(opts.pool ?? { min: 2, max: 10 }),
+        afterCreate: (
+          conn: PgConnection,
+          done: (err: Error | null, conn: PgConnection) => void,
+        ) => {
+          conn.query(SESSION_SETUP, (err) => done(err, conn));
+        },
+      },
       migrations: { migrationSource, tableName: 'knex_migrations' },
     }).withUserParams(userParams);
     return { knex, kind: 'postgres', close: () => knex.destroy() };
@@ -44,6 +64,7 @@ async function openPglite(
   ]);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
+  await pglite.exec(SESSION_SETUP);
   const knex = knexFactory({
     client: ClientPgLite as unknown as typeof knexFactory.Client,
     dialect: 'postgres',

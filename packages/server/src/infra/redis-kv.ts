@@ -7,7 +7,9 @@ export class RedisKeyValueStore implements KeyValueStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    redis.defineCommand('parleyDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
+  }
 
   get(key: string): Promise<string | null> {
     return this.redis.get(this.prefix + key);
@@ -22,7 +24,10 @@ export class RedisKeyValueStore implements KeyValueStore {
   }
 
   async deleteIfEquals(key: string, value: string): Promise<boolean> {
-    return (await this.redis.eval(DELETE_IF_EQUALS, 1, this.prefix + key, value)) === 1;
+    // EVALSHA (defined once) instead of sending the script text on every release.
+    const del = (this.redis as unknown as Record<string, (k: string, v: string) => Promise<number>>)
+      .parleyDeleteIfEquals!;
+    return (await del.call(this.redis, this.prefix + key, value)) === 1;
   }
 
   async del(key: string): Promise<void> {

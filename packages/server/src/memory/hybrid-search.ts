@@ -41,10 +41,8 @@ const LIVE = `invalidated_at is null and (expires_at is null or expires_at > now
 const NONE = `select null::uuid as id, null::int as r, null::float8 as sim where false`;
 
 /**
- * Both retrievers for one user in one statement. The transaction scopes
- * `hnsw.iterative_scan`: with a tenant+user filter, a plain HNSW scan returns
- * its ef_search nearest rows of *all* users and the filter leaves few or none;
- * iterative scanning keeps walking the graph until enough rows pass.
+ * Both retrievers for one user in one statement: one round trip. Filtered
+ * HNSW scans rely on `hnsw.iterative_scan`, set per connection in db/connect.ts.
  */
 export async function searchCandidates(
   knex: Knex,
@@ -101,11 +99,10 @@ export async function searchCandidates(
       from messages g left join gv on gv.id = g.id left join gf on gf.id = g.id
      where g.id in (select id from gv union select id from gf) and g.tenant_id = ? and g.user_id = ?`;
 
-  const rows = await knex.transaction(async (trx) => {
-    if (vec) await trx.raw('set local hnsw.iterative_scan = relaxed_order');
-    return ((await trx.raw(sql, b as Knex.RawBinding[])) as { rows: Record<string, unknown>[] })
-      .rows;
-  });
+  // hnsw.iterative_scan is set on every connection (db/connect.ts).
+  const { rows } = (await knex.raw(sql, b as Knex.RawBinding[])) as {
+    rows: Record<string, unknown>[];
+  };
   return rows.map(toCandidate);
 }
 

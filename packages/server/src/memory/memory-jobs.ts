@@ -20,18 +20,14 @@ const DECAY_HALF_LIFE_MS = 60 * 86_400_000;
 export async function startMemoryJobs(services: AppServices): Promise<() => Promise<void>> {
   const { queue, kv } = services.infra;
   queue.process<ExtractionJob>(EXTRACT_JOB, async (job) => {
+    // Access stats ride on the turn's one job instead of a second queue round trip.
+    if (job.recalledMemoryIds?.length) await touchMemories(services, job, job.recalledMemoryIds);
     await runExtraction(services, job);
   });
-  queue.process<{ tenantId: string; userId: string; ids: string[] }>(TOUCH_JOB, async (job) => {
-    await services
-      .knex('memories')
-      .where({ tenant_id: job.tenantId, user_id: job.userId })
-      .whereIn('id', job.ids)
-      .update({
-        access_count: services.knex.raw('access_count + 1'),
-        last_accessed_at: services.knex.fn.now(),
-      });
-  });
+  // Kept for jobs queued by an older version.
+  queue.process<{ tenantId: string; userId: string; ids: string[] }>(TOUCH_JOB, (job) =>
+    touchMemories(services, job, job.ids),
+  );
   queue.process<Record<string, never>>(CLEANUP_JOB, async () => {
     await cleanupNow(services);
   });
@@ -58,4 +54,19 @@ export async function cleanupNow(services: AppServices): Promise<CleanupCounts> 
   });
   services.log.info(counts, 'memory cleanup');
   return counts;
+}
+
+async function touchMemories(
+  services: AppServices,
+  owner: { tenantId: string; userId: string },
+  ids: string[],
+): Promise<void> {
+  await services
+    .knex('memories')
+    .where({ tenant_id: owner.tenantId, user_id: owner.userId })
+    .whereIn('id', ids)
+    .update({
+      access_count: services.knex.raw('access_count + 1'),
+      last_accessed_at: services.knex.fn.now(),
+    });
 }

@@ -27,16 +27,6 @@ export async function recallForTurn(
         'memory recall over budget',
       );
     }
-    if (result.memories.length > 0) {
-      // Access stats feed decay and the cap; written off the hot path.
-      services.infra.queue
-        .add('memory.touch', {
-          tenantId: turn.tenantId,
-          userId: turn.userId,
-          ids: result.memories.map((m) => m.id),
-        })
-        .catch((err: unknown) => services.log.warn({ err }, 'memory.touch not queued'));
-    }
     return result;
   } catch (err) {
     services.log.warn({ err }, 'memory recall failed');
@@ -79,6 +69,8 @@ export interface ExtractionJob {
   conversationId: string;
   userMessageId: string;
   assistantMessageId: string | null;
+  /** Memories recalled for this turn: their access stats are updated by the job. */
+  recalledMemoryIds?: string[];
 }
 
 export const EXTRACT_JOB = 'memory.extract';

@@ -106,9 +106,8 @@ export class McpPool {
 
   private async transport(config: McpServerConfig): Promise<Transport> {
     if (config.transport === 'stdio') {
-      const { StdioClientTransport, getDefaultEnvironment } = await import(
-        '@modelcontextprotocol/sdk/client/stdio.js'
-      );
+      const { StdioClientTransport, getDefaultEnvironment } =
+        await import('@modelcontextprotocol/sdk/client/stdio.js');
       return new StdioClientTransport({
         command: config.command,
         args: config.args ?? [],
@@ -119,9 +118,8 @@ export class McpPool {
     }
     // Through the SSRF guard: a tenant-supplied URL may not reach private networks.
     const safeFetch = this.safeFetch;
-    const { StreamableHTTPClientTransport } = await import(
-      '@modelcontextprotocol/sdk/client/streamableHttp.js'
-    );
+    const { StreamableHTTPClientTransport } =
+      await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
     return new StreamableHTTPClientTransport(new URL(config.url), {
       requestInit: { headers: config.headers ?? {} },
       fetch: (url, init) =>
