@@ -1,5 +1,9 @@
 import { createHttp } from './http/http-client.js';
 import type { SessionTokens } from './protocol/resources.js';
+import type { AccountsApi, IdentifiedSession } from './session/auth-flows.js';
+import { authFlows } from './session/auth-flows.js';
+import type { ToolsApi } from './tools/tools-api.js';
+import { toolsApi } from './tools/tools-api.js';
 import type { ConversationsApi } from './resources/conversations.js';
 import { conversationsApi } from './resources/conversations.js';
 import type { MeApi, MemoriesApi } from './memories.js';
@@ -29,7 +33,20 @@ export type ClientOptions = AuthOptions & {
 };
 
 export interface ParleyClient {
-  session: { get(): Promise<SessionTokens>; clear(): Promise<void> };
+  session: {
+    get(): Promise<SessionTokens>;
+    clear(): Promise<void>;
+    /** Ends this login on the server (its refresh token stops working) and forgets it here. */
+    logout(): Promise<void>;
+    /** Ends every login of this user, on every device. */
+    logoutAll(): Promise<{ revokedSessions: number }>;
+  };
+  /** Become the user your backend signed an identity token for; the visitor's conversations move along. */
+  identify(identityToken: string): Promise<IdentifiedSession>;
+  /** Email + password accounts (publishable-key clients). */
+  accounts: AccountsApi;
+  /** Answer tool approvals and client-side tool calls. */
+  tools: ToolsApi;
   conversations: ConversationsApi;
   messages: MessagesApi;
   /** What the agent remembers about the user: list, search, edit, delete. */
@@ -46,6 +63,7 @@ export function createClient(options: ClientOptions): ParleyClient {
   const tokens = {
     token: () => session.token(),
     invalidate: (t: string) => session.invalidate(t),
+    revoked: (t: string) => session.revoked(t),
   };
   const http = createHttp({
     baseUrl,
@@ -66,6 +84,8 @@ export function createClient(options: ClientOptions): ParleyClient {
     ws?.close();
     ws = null;
   };
+  const flows = authFlows(options, http, session, close);
+  const tools = toolsApi(http);
   return {
     session: {
       get: () => session.get(),
@@ -73,12 +93,18 @@ export function createClient(options: ClientOptions): ParleyClient {
         close(); // the socket belongs to the old session's user
         await session.clear();
       },
+      logout: flows.logout,
+      logoutAll: flows.logoutAll,
     },
+    identify: flows.identify,
+    accounts: flows.accounts,
+    tools,
     conversations: conversationsApi(http),
     messages: messagesApi(
       http,
       () =>
         (ws ??= createWsTransport({ baseUrl, WebSocket: options.WebSocket, tokens, timeoutMs })),
+      tools,
     ),
     memories: memoriesApi(http),
     me: meApi(http),

@@ -48,7 +48,7 @@ export class ConflictError extends ParleyError {
 }
 export class RateLimitError extends ParleyError {
   override name = 'RateLimitError';
-  /** Seconds the server asked us to wait (`Retry-After`), when it said. */
+  /** Seconds the server asked us to wait (`rate_limited` and `quota_exceeded`), when it said. */
   retryAfter: number | undefined;
 }
 export class InternalServerError extends ParleyError {
@@ -99,6 +99,9 @@ export function errorFor(
     requestId: body?.requestId ?? requestId,
     details: body?.details,
   });
-  if (err instanceof RateLimitError) err.retryAfter = retryAfter;
+  // `Retry-After` over HTTP; `details.retryAfter` where there are no headers (WebSocket frames).
+  if (err instanceof RateLimitError) {
+    err.retryAfter = retryAfter ?? (body?.details as { retryAfter?: number } | undefined)?.retryAfter;
+  }
   return err;
 }

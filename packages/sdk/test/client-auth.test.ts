@@ -107,21 +107,57 @@ describe('sessions and token refresh', () => {
     expect(rec.count('GET', '/v1/conversations')).toBe(2);
   });
 
-  it('starts over with the key when the login was revoked (refresh refused)', async () => {
+  it('starts over with the key when the token expired and the refresh is refused', async () => {
+    const real = await tenant.session('revoked-user');
+    const c = jwt.decode(real.accessToken) as jwt.JwtPayload;
+    await t.app.services.sessions.revokeFamily(c.tid, c.sub!, c.sfid);
+    const storage = mapStorage();
+    // The server reports the expiry (checked before revocation), so the SDK tries its refresh token.
+    await storage.set(
+      'parley.session',
+      JSON.stringify({
+        accessToken: resign(real.accessToken, -60),
+        refreshToken: real.refreshToken,
+        expiresIn: 900,
+        user: { id: real.userId, externalId: 'revoked-user', anonymous: false },
+        renewAt: Date.now() + 3_600_000,
+      }),
+    );
     const rec = recordingFetch();
     const client = createClient({
       baseUrl: t.url,
       secretKey: tenant.secretKey,
       externalUserId: 'revoked-user',
+      storage,
+      fetch: rec.fetch,
+    });
+
+    const conv = await client.conversations.create();
+    expect(conv.id).toBeTruthy();
+    expect(rec.count('POST', '/v1/sessions/refresh')).toBe(1);
+    expect(rec.count('POST', '/v1/sessions')).toBe(1);
+    expect((await client.session.get()).user.id).toBe(real.userId);
+  });
+
+  it('a revoked session is dropped, not refreshed: one AuthenticationError, then a new session', async () => {
+    const rec = recordingFetch();
+    const client = createClient({
+      baseUrl: t.url,
+      secretKey: tenant.secretKey,
+      externalUserId: 'revoked-live',
       fetch: rec.fetch,
     });
     const before = await client.session.get();
     const c = jwt.decode(before.accessToken) as jwt.JwtPayload;
     await t.app.services.sessions.revokeFamily(c.tid, c.sub!, c.sfid);
 
-    const conv = await client.conversations.create();
-    expect(conv.id).toBeTruthy();
-    expect(rec.count('POST', '/v1/sessions/refresh')).toBe(1);
+    const err = await client.conversations.create().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err).toMatchObject({ status: 401, message: 'Session was revoked' });
+    expect(rec.count('POST', '/v1/sessions/refresh')).toBe(0);
+    expect(rec.count('POST', '/v1/conversations')).toBe(1);
+
+    expect((await client.conversations.create()).id).toBeTruthy();
     expect(rec.count('POST', '/v1/sessions')).toBe(2);
     expect((await client.session.get()).user.id).toBe(before.user.id);
   });

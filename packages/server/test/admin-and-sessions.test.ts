@@ -12,7 +12,10 @@ describe('tenants and keys', () => {
   it('shows a key once, stores only its hash, and revocation takes effect immediately', async () => {
     const tenant = await t.admin('POST', '/v1/admin/tenants', { name: 'Acme' });
     expect(tenant.status).toBe(201);
-    const key = await t.admin('POST', `/v1/admin/tenants/${tenant.body.id}/keys`, { type: 'secret', name: 'backend' });
+    const key = await t.admin('POST', `/v1/admin/tenants/${tenant.body.id}/keys`, {
+      type: 'secret',
+      name: 'backend',
+    });
     expect(key.status).toBe(201);
     expect(key.body.key).toMatch(/^sk_live_/);
 
@@ -22,27 +25,47 @@ describe('tenants and keys', () => {
     expect(listed.text).not.toContain(key.body.key);
     expect(listed.body.data[0].prefix).toBe(key.body.key.slice(0, 12));
 
-    const ok = await t.request('POST', '/v1/sessions', { token: key.body.key, body: { externalUserId: 'u1' } });
+    const ok = await t.request('POST', '/v1/sessions', {
+      token: key.body.key,
+      body: { externalUserId: 'u1' },
+    });
     expect(ok.status).toBe(201);
-    expect((await t.admin('DELETE', `/v1/admin/tenants/${tenant.body.id}/keys/${key.body.id}`)).status).toBe(200);
-    const after = await t.request('POST', '/v1/sessions', { token: key.body.key, body: { externalUserId: 'u1' } });
+    expect(
+      (await t.admin('DELETE', `/v1/admin/tenants/${tenant.body.id}/keys/${key.body.id}`)).status,
+    ).toBe(200);
+    const after = await t.request('POST', '/v1/sessions', {
+      token: key.body.key,
+      body: { externalUserId: 'u1' },
+    });
     expect(after.status).toBe(401);
   });
 
   it('validates tenant settings and key options', async () => {
     expect((await t.admin('POST', '/v1/admin/tenants', {})).status).toBe(400);
-    expect((await t.admin('POST', '/v1/admin/tenants', { name: 'x', settings: { models: ['nope'] } })).status).toBe(400);
-    const tenant = await t.admin('POST', '/v1/admin/tenants', { name: 'Beta', settings: { persona: 'Be brief.' } });
-    const pkNoOrigins = await t.admin('POST', `/v1/admin/tenants/${tenant.body.id}/keys`, { type: 'publishable' });
+    expect(
+      (await t.admin('POST', '/v1/admin/tenants', { name: 'x', settings: { models: ['nope'] } }))
+        .status,
+    ).toBe(400);
+    const tenant = await t.admin('POST', '/v1/admin/tenants', {
+      name: 'Beta',
+      settings: { persona: 'Be brief.' },
+    });
+    const pkNoOrigins = await t.admin('POST', `/v1/admin/tenants/${tenant.body.id}/keys`, {
+      type: 'publishable',
+    });
     expect(pkNoOrigins.status).toBe(400);
     const badOrigin = await t.admin('POST', `/v1/admin/tenants/${tenant.body.id}/keys`, {
       type: 'publishable',
       allowedOrigins: ['javascript:alert(1)'],
     });
     expect(badOrigin.status).toBe(400);
-    expect((await t.admin('GET', '/v1/admin/tenants/00000000-0000-0000-0000-000000000000')).status).toBe(404);
+    expect(
+      (await t.admin('GET', '/v1/admin/tenants/00000000-0000-0000-0000-000000000000')).status,
+    ).toBe(404);
     expect((await t.admin('GET', '/v1/admin/tenants/not-a-uuid')).status).toBe(404);
-    const patched = await t.admin('PATCH', `/v1/admin/tenants/${tenant.body.id}`, { settings: { persona: 'Be kind.' } });
+    const patched = await t.admin('PATCH', `/v1/admin/tenants/${tenant.body.id}`, {
+      settings: { persona: 'Be kind.' },
+    });
     expect(patched.body.settings.persona).toBe('Be kind.');
   });
 
@@ -68,20 +91,28 @@ describe('sessions', () => {
   it('rotates refresh tokens and revokes the family when a spent one is reused', async () => {
     const tenant = await t.createTenant();
     const s = await tenant.session();
-    const r1 = await t.request('POST', '/v1/sessions/refresh', { body: { refreshToken: s.refreshToken } });
+    const r1 = await t.request('POST', '/v1/sessions/refresh', {
+      body: { refreshToken: s.refreshToken },
+    });
     expect(r1.status).toBe(200);
     expect(r1.body.refreshToken).not.toBe(s.refreshToken);
     expect(r1.body.user.id).toBe(s.userId);
 
-    const reuse = await t.request('POST', '/v1/sessions/refresh', { body: { refreshToken: s.refreshToken } });
+    const reuse = await t.request('POST', '/v1/sessions/refresh', {
+      body: { refreshToken: s.refreshToken },
+    });
     expect(reuse.status).toBe(401);
     // The thief's reuse also kills the legitimate, newer token of that family.
-    const r2 = await t.request('POST', '/v1/sessions/refresh', { body: { refreshToken: r1.body.refreshToken } });
+    const r2 = await t.request('POST', '/v1/sessions/refresh', {
+      body: { refreshToken: r1.body.refreshToken },
+    });
     expect(r2.status).toBe(401);
   });
 
   it('refuses unknown refresh tokens', async () => {
-    const res = await t.request('POST', '/v1/sessions/refresh', { body: { refreshToken: 'rt_doesnotexist123' } });
+    const res = await t.request('POST', '/v1/sessions/refresh', {
+      body: { refreshToken: 'rt_doesnotexist123' },
+    });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('unauthorized');
   });

@@ -10,7 +10,15 @@ let conversationId: string;
 
 async function counts(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const table of ['tenants', 'api_keys', 'users', 'sessions', 'conversations', 'messages', 'usage']) {
+  for (const table of [
+    'tenants',
+    'api_keys',
+    'users',
+    'sessions',
+    'conversations',
+    'messages',
+    'usage',
+  ]) {
     const rows = await t.db.knex(table).count({ n: '*' });
     out[table] = Number(rows[0]?.n);
   }
@@ -25,7 +33,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-function expectEnvelope(res: { status: number; body: { error: { code: string; message: string; requestId: string } } }, status: number, code: string) {
+function expectEnvelope(
+  res: { status: number; body: { error: { code: string; message: string; requestId: string } } },
+  status: number,
+  code: string,
+) {
   expect(res.status).toBe(status);
   expect(res.body.error.code).toBe(code);
   expect(res.body.error.message).toEqual(expect.any(String));
@@ -73,13 +85,25 @@ describe('bad input is refused with a clear 4xx and nothing is stored', () => {
   });
 
   it('bad query parameters', async () => {
-    expectEnvelope(await t.request('GET', '/v1/conversations?limit=5000', { token }), 400, 'invalid_request');
-    expectEnvelope(await t.request('GET', '/v1/conversations?cursor=garbage', { token }), 400, 'invalid_request');
+    expectEnvelope(
+      await t.request('GET', '/v1/conversations?limit=5000', { token }),
+      400,
+      'invalid_request',
+    );
+    expectEnvelope(
+      await t.request('GET', '/v1/conversations?cursor=garbage', { token }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('unknown routes and methods', async () => {
     expectEnvelope(await t.request('GET', '/v1/nothing-here', { token }), 404, 'not_found');
-    expectEnvelope(await t.request('PUT', '/v1/conversations', { token, body: {} }), 405, 'method_not_allowed');
+    expectEnvelope(
+      await t.request('PUT', '/v1/conversations', { token, body: {} }),
+      405,
+      'method_not_allowed',
+    );
   });
 });
 
@@ -89,11 +113,15 @@ describe('credentials', () => {
   it('missing, garbage and wrongly signed tokens are 401', async () => {
     expectEnvelope(await t.request('GET', path()), 401, 'unauthorized');
     expectEnvelope(await t.request('GET', path(), { token: 'not-a-jwt' }), 401, 'unauthorized');
-    const forged = jwt.sign({ tid: tenant.id, typ: 'access' }, 'another-secret-another-secret-12345', {
-      subject: 'x',
-      issuer: 'parley',
-      audience: 'parley-api',
-    });
+    const forged = jwt.sign(
+      { tid: tenant.id, typ: 'access' },
+      'another-secret-another-secret-12345',
+      {
+        subject: 'x',
+        issuer: 'parley',
+        audience: 'parley-api',
+      },
+    );
     expectEnvelope(await t.request('GET', path(), { token: forged }), 401, 'unauthorized');
   });
 
@@ -112,13 +140,28 @@ describe('credentials', () => {
   it('an alg:none token is refused', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     const payload = Buffer.from(
-      JSON.stringify({ sub: 'u', tid: tenant.id, typ: 'access', iss: 'parley', aud: 'parley-api', exp: 9999999999 }),
+      JSON.stringify({
+        sub: 'u',
+        tid: tenant.id,
+        typ: 'access',
+        iss: 'parley',
+        aud: 'parley-api',
+        exp: 9999999999,
+      }),
     ).toString('base64url');
-    expectEnvelope(await t.request('GET', path(), { token: `${header}.${payload}.` }), 401, 'unauthorized');
+    expectEnvelope(
+      await t.request('GET', path(), { token: `${header}.${payload}.` }),
+      401,
+      'unauthorized',
+    );
   });
 
   it('an API key is not an access token', async () => {
-    expectEnvelope(await t.request('GET', path(), { token: tenant.secretKey }), 401, 'unauthorized');
+    expectEnvelope(
+      await t.request('GET', path(), { token: tenant.secretKey }),
+      401,
+      'unauthorized',
+    );
   });
 
   it('a publishable key from a disallowed origin is 403 and creates no user', async () => {
@@ -134,7 +177,10 @@ describe('credentials', () => {
   });
 
   it('a publishable key from an allowed origin starts an anonymous session', async () => {
-    const res = await t.request('POST', '/v1/sessions', { token: tenant.publishableKey, headers: { origin: tenant.origin } });
+    const res = await t.request('POST', '/v1/sessions', {
+      token: tenant.publishableKey,
+      headers: { origin: tenant.origin },
+    });
     expect(res.status).toBe(201);
     expect(res.body.user.anonymous).toBe(true);
     expect(res.body.refreshToken).toMatch(/^rt_/);
@@ -150,7 +196,11 @@ describe('credentials', () => {
   });
 
   it('admin endpoints refuse a wrong admin token and end-user tokens', async () => {
-    expectEnvelope(await t.request('GET', '/v1/admin/tenants', { token: 'wrong-admin-token-xxxx' }), 401, 'unauthorized');
+    expectEnvelope(
+      await t.request('GET', '/v1/admin/tenants', { token: 'wrong-admin-token-xxxx' }),
+      401,
+      'unauthorized',
+    );
     expectEnvelope(await t.request('GET', '/v1/admin/tenants', { token }), 401, 'unauthorized');
   });
 });
@@ -177,9 +227,16 @@ describe('isolation: another tenant or user gets 404 and changes nothing', () =>
     const other = await t.createTenant();
     const mallory = (await other.session('alice')).accessToken;
     const before = await counts();
-    expectEnvelope(await t.request('GET', `/v1/conversations/${conversationId}`, { token: mallory }), 404, 'not_found');
     expectEnvelope(
-      await t.request('POST', `/v1/conversations/${conversationId}/messages`, { token: mallory, body: { content: 'hi' } }),
+      await t.request('GET', `/v1/conversations/${conversationId}`, { token: mallory }),
+      404,
+      'not_found',
+    );
+    expectEnvelope(
+      await t.request('POST', `/v1/conversations/${conversationId}/messages`, {
+        token: mallory,
+        body: { content: 'hi' },
+      }),
       404,
       'not_found',
     );
@@ -190,8 +247,14 @@ describe('isolation: another tenant or user gets 404 and changes nothing', () =>
     const other = await t.createTenant();
     const keys = await t.admin('GET', `/v1/admin/tenants/${tenant.id}/keys`);
     const keyId = keys.body.data[0].id;
-    expectEnvelope(await t.admin('DELETE', `/v1/admin/tenants/${other.id}/keys/${keyId}`), 404, 'not_found');
+    expectEnvelope(
+      await t.admin('DELETE', `/v1/admin/tenants/${other.id}/keys/${keyId}`),
+      404,
+      'not_found',
+    );
     const still = await t.admin('GET', `/v1/admin/tenants/${tenant.id}/keys`);
-    expect(still.body.data.every((k: { revokedAt: string | null }) => k.revokedAt === null)).toBe(true);
+    expect(still.body.data.every((k: { revokedAt: string | null }) => k.revokedAt === null)).toBe(
+      true,
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ChatMessage, ChatProvider, ProviderChunk, ProviderRequest } from '../src/providers/provider.js';
+import type {
+  ChatMessage,
+  ChatProvider,
+  ProviderChunk,
+  ProviderRequest,
+} from '../src/providers/provider.js';
 import { ProviderRegistry } from '../src/providers/registry.js';
 import type { TestApp } from './helpers/test-app.js';
 import { startTestApp } from './helpers/test-app.js';

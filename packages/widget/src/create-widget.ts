@@ -30,10 +30,10 @@ export interface WidgetHandle {
   close(): void;
   toggle(): void;
   /**
-   * Tells the widget who the visitor is. For now this only stores the token
-   * and starts a fresh session and thread when it changes (so one person
-   * never sees another's chat); the server verifies identity tokens in a
-   * later release.
+   * Tells the widget who the visitor is: an identity token your backend
+   * signed. The server verifies it and the anonymous visitor's conversation
+   * moves to that user. A different person than before starts afresh (one
+   * person never sees another's chat). Rejects when the token is refused.
    */
   identify(token: string): Promise<void>;
   /** Forgets the identity, session and thread (call it on logout). */
@@ -78,12 +78,12 @@ export function createWidget(options: WidgetOptions): WidgetHandle {
     controller = new ChatController({ client, storage, storageKey: prefix });
     render(h(App, { controller, text }), mountPoint);
   };
-  const restart = async () => {
+  const restart = async (endSession: () => Promise<void>) => {
     const open = controller.state.open;
     controller.destroy();
     render(null, mountPoint);
     storage.remove(`${prefix}:conversation`);
-    await client.session.clear();
+    await endSession();
     if (open) storage.set(`${prefix}:open`, '1');
     start();
   };
@@ -95,13 +95,18 @@ export function createWidget(options: WidgetOptions): WidgetHandle {
     close: () => controller.setOpen(false),
     toggle: () => controller.setOpen(!controller.state.open),
     async identify(token) {
-      if (storage.get(`${prefix}:identity`) === token) return;
-      storage.set(`${prefix}:identity`, token);
-      await restart();
+      const who = identitySubject(token);
+      const previous = storage.get(`${prefix}:identity`);
+      // Someone else was signed in here: their session and thread must not carry over.
+      if (previous && previous !== who) await restart(() => client.session.logout());
+      // An anonymous visitor is merged into the user, thread included; the same
+      // user with a fresh token just gets a fresh session.
+      await client.identify(token);
+      storage.set(`${prefix}:identity`, who);
     },
     async reset() {
       storage.remove(`${prefix}:identity`);
-      await restart();
+      await restart(() => client.session.logout());
     },
     destroy() {
       controller.destroy();
@@ -125,5 +130,19 @@ function adoptCss(shadow: ShadowRoot): void {
     const style = document.createElement('style');
     style.textContent = css;
     shadow.append(style);
+  }
+}
+
+/**
+ * Who an identity token is for (its unverified `sub`), only to notice a
+ * different person; the server verifies the token. The token itself if unreadable.
+ */
+function identitySubject(token: string): string {
+  try {
+    const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    const sub = (JSON.parse(atob(payload)) as { sub?: unknown }).sub;
+    return typeof sub === 'string' ? `sub:${sub}` : token;
+  } catch {
+    return token;
   }
 }

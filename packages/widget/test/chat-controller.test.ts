@@ -37,7 +37,11 @@ function controller(storage = memory()) {
     fetch: (url, init) =>
       fetch(url, { ...init, headers: { ...(init?.headers as object), origin: ORIGIN } }),
   });
-  return { c: new ChatController({ client, storage, storageKey: 'p' }), client, storage };
+  return {
+    c: new ChatController({ client, storage, storageKey: 'p' }),
+    client,
+    storage,
+  };
 }
 
 async function say(c: ChatController, text: string): Promise<void> {

@@ -131,13 +131,22 @@ export async function startWorker({ root, env, logFile }) {
   const log = openSync(logFile, 'w');
   const child = spawn(
     process.execPath,
-    ['--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); await m.runWorkerCommand();`],
-    { cwd: root, env: { PATH: process.env.PATH, ...env, PARLEY_ROLE: 'worker' }, stdio: ['ignore', log, log] },
+    [
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(entry)}); await m.runWorkerCommand();`,
+    ],
+    {
+      cwd: root,
+      env: { PATH: process.env.PATH, ...env, PARLEY_ROLE: 'worker' },
+      stdio: ['ignore', log, log],
+    },
   );
   closeSync(log);
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`worker exited during start; see ${logFile}:\n${tail(logFile)}`);
+    if (child.exitCode !== null)
+      throw new Error(`worker exited during start; see ${logFile}:\n${tail(logFile)}`);
     if (readFileSync(logFile, 'utf8').includes('worker is processing')) break;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -26,7 +26,13 @@ export interface RequestOptions {
 export interface TokenSource {
   token(): Promise<string>;
   invalidate(token: string): void;
+  /** The server revoked `token`'s session (logout elsewhere, admin): forget it, never retry. */
+  revoked(token: string): Promise<void>;
 }
+
+/** A 401 about a revoked session (`Session was revoked`), as opposed to an expired token. */
+export const isRevoked = (err: { status?: number; message: string }): boolean =>
+  err.status === 401 && /revoked/i.test(err.message);
 
 export interface HttpConfig {
   baseUrl: string;
@@ -98,13 +104,30 @@ export function createHttp(config: HttpConfig): Http {
         if (!streaming) signal?.removeEventListener('abort', onAbort);
       }
       if (res.ok) return { res, text };
+      let body: ErrorEnvelope | undefined;
+      try {
+        body = JSON.parse(text) as ErrorEnvelope;
+      } catch {
+        /* not our envelope: a proxy's HTML page, say */
+      }
+      const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+      const err = errorFor(
+        res.status,
+        body?.error,
+        res.headers.get('x-request-id') ?? undefined,
+        retryAfter,
+      );
+      if (bearer && auth === true && isRevoked(err)) {
+        // Refreshing a revoked login would fail too: drop it; the next call starts over.
+        await config.tokens.revoked(bearer);
+        throw err;
+      }
       if (res.status === 401 && bearer && auth === true && !refreshed) {
         // Once: a fresh token either works or the error is real.
         refreshed = true;
         config.tokens.invalidate(bearer);
         continue;
       }
-      const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
       if (
         idempotent &&
         attempt < config.maxRetries &&
@@ -115,18 +138,7 @@ export function createHttp(config: HttpConfig): Http {
         attempt++;
         continue;
       }
-      let body: ErrorEnvelope | undefined;
-      try {
-        body = JSON.parse(text) as ErrorEnvelope;
-      } catch {
-        /* not our envelope: a proxy's HTML page, say */
-      }
-      throw errorFor(
-        res.status,
-        body?.error,
-        res.headers.get('x-request-id') ?? undefined,
-        retryAfter,
-      );
+      throw err;
     }
   }
 

@@ -2,6 +2,9 @@ import type { Http } from '../http/http-client.js';
 import type { Message, Page } from '../protocol/resources.js';
 import { MessageStream } from '../streaming/message-stream.js';
 import { sseTurn } from '../streaming/sse-turn.js';
+import type { ClientTool } from '../tools/client-tools.js';
+import { autoRun, toolSpecs } from '../tools/client-tools.js';
+import type { ToolsApi } from '../tools/tools-api.js';
 import type { WsTransport } from '../ws/ws-transport.js';
 
 export interface SendOptions {
@@ -10,6 +13,8 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Your id for the message; sending the same one twice is refused (409) instead of stored twice. */
   clientMessageId?: string;
+  /** Tools your app runs for this message; those with `execute` are answered for you. */
+  clientTools?: ClientTool[];
 }
 
 export interface MessagesApi {
@@ -22,7 +27,11 @@ export interface MessagesApi {
   send(conversationId: string, content: string, options?: SendOptions): MessageStream;
 }
 
-export function messagesApi(http: Http, ws: () => WsTransport): MessagesApi {
+export function messagesApi(
+  http: Http,
+  ws: () => WsTransport,
+  tools: ToolsApi,
+): MessagesApi {
   return {
     list: (conversationId, query = {}) =>
       http.json('GET', `/v1/conversations/${encodeURIComponent(conversationId)}/messages`, {
@@ -30,7 +39,13 @@ export function messagesApi(http: Http, ws: () => WsTransport): MessagesApi {
       }),
     send(conversationId, content, options = {}) {
       const stream = new MessageStream(options.signal);
-      const body = { content, clientMessageId: options.clientMessageId };
+      const ct = options.clientTools;
+      const body = {
+        content,
+        clientMessageId: options.clientMessageId,
+        clientTools: ct && toolSpecs(ct),
+      };
+      if (ct) stream.tap = autoRun(ct, (id, a) => tools.submitResult(conversationId, id, a));
       void (options.transport === 'ws'
         ? ws().turn(conversationId, body, stream)
         : sseTurn(http, conversationId, body, stream));

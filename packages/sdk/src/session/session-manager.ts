@@ -20,6 +20,12 @@ export interface SessionManager {
   token(): Promise<string>;
   /** The server refused `token`: the next `get()` renews (unless someone already did). */
   invalidate(token: string): void;
+  /** The server said `token`'s session was revoked: forget it (unless it was already replaced). */
+  revoked(token: string): Promise<void>;
+  /** The session held now (renewed if due), or null when there is none: creates nothing. */
+  current(): Promise<SessionTokens | null>;
+  /** Replaces the session (identify, login): stored like a refreshed one. */
+  set(tokens: SessionTokens): Promise<void>;
   clear(): Promise<void>;
 }
 
@@ -116,6 +122,14 @@ export function createSessionManager(
     invalidate(token) {
       if (held?.accessToken === token) held.renewAt = 0;
     },
+    async revoked(token) {
+      if (held?.accessToken === token) await save(null);
+    },
+    async current() {
+      if (held === undefined && !('getToken' in auth)) held = await load();
+      return held || 'getToken' in auth ? manager.get() : null;
+    },
+    set: (t) => save(hold(t)),
     async clear() {
       await save(null);
     },

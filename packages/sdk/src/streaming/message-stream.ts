@@ -55,8 +55,12 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
     return this.controller.signal;
   }
 
+  /** Sees every event as it arrives, read or not (client tools run from here). */
+  tap: ((event: ParleyEvent) => void) | undefined;
+
   push(event: ParleyEvent): void {
     if (this.ended) return;
+    this.tap?.(event);
     if (event.type === 'text.delta') this.answer += event.delta;
     if (isTerminalEvent(event)) this.last = event;
     this.queue.push(event);

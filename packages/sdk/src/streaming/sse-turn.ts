@@ -1,12 +1,14 @@
 import { APIConnectionError, isParleyError } from '../errors.js';
 import type { Http } from '../http/http-client.js';
 import type { ParleyEvent } from '../protocol/events.js';
+import type { ClientToolDefinition } from '../protocol/ws-frames.js';
 import type { MessageStream } from './message-stream.js';
 import { parseSse } from './sse-parser.js';
 
 export interface SendBody {
   content: string;
   clientMessageId?: string;
+  clientTools?: ClientToolDefinition[];
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   ParleyError,
 } from '../errors.js';
 import type { TokenSource } from '../http/http-client.js';
+import { isRevoked } from '../http/http-client.js';
 import { ERROR_STATUS } from '../protocol/error-codes.js';
 import { isTerminalEvent } from '../protocol/events.js';
 import type { ClientFrame, ServerFrame } from '../protocol/ws-frames.js';
@@ -155,6 +156,7 @@ export function createWsTransport(cfg: {
     } else if (f.type === 'error') {
       const t = f.ref ? byRef.get(f.ref) : undefined;
       const err = errorFor(ERROR_STATUS[f.error.code] ?? 500, f.error);
+      if (isRevoked(err)) void cfg.tokens.revoked(token);
       if (f.ref === AUTH_REF || (f.fatal && !t)) return lost(err);
       if (f.error.code === 'unauthorized') {
         reauth();

@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import type * as AnthropicModule from '@anthropic-ai/sdk';
 import type {
   RawMessageStreamEvent,
   StopReason,
@@ -161,8 +162,9 @@ const RETRYABLE_TYPES = new Set([
   'timeout_error',
 ]);
 
-let sdkModule: typeof import('@anthropic-ai/sdk') | null = null;
-async function loadAnthropicSdk(): Promise<typeof import('@anthropic-ai/sdk')> {
+type AnthropicSdkModule = typeof AnthropicModule;
+let sdkModule: AnthropicSdkModule | null = null;
+async function loadAnthropicSdk(): Promise<AnthropicSdkModule> {
   sdkModule ??= await import('@anthropic-ai/sdk');
   return sdkModule;
 }

@@ -72,7 +72,8 @@ export class GoogleProvider implements ChatProvider {
         controller,
         req.signal,
       );
-      yield* readStream(res.body!);
+      // Node's web ReadableStream is async-iterable; the DOM lib typings (widget tests) don't say so.
+      yield* readStream(res.body as unknown as AsyncIterable<Uint8Array>);
     } finally {
       req.signal.removeEventListener('abort', onAbort);
       controller.abort();

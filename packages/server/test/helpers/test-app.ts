@@ -154,7 +154,6 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
 
 /** Parses an SSE body into protocol events. */
 export function parseSse(text: string): Array<{ id?: string; event?: string; data: any }> {
- 
   return text
     .split('\n\n')
     .filter((block) => block.includes('data: '))

@@ -5,6 +5,9 @@ import type { ChatItem, ChatState } from './chat-state.js';
 import { initialState } from './chat-state.js';
 import { describeError } from './describe-error.js';
 import { loadThread } from './load-thread.js';
+import { MemoryActions } from './memory-actions.js';
+import { rateLimitWait } from './rate-limit.js';
+import { applyToolEvent, isToolEvent } from './tool-rows.js';
 
 export interface ChatControllerOptions {
   client: ParleyClient;
@@ -31,9 +34,16 @@ export class ChatController {
   private historyLoaded = false;
   private inFlight: AbortController | null = null;
   private counter = 0;
+  /** "What I remember about you": list, delete, forget everything. */
+  readonly memory: MemoryActions;
 
   constructor(private readonly opts: ChatControllerOptions) {
     this.state = initialState(opts.storage.get(this.key('open')) === '1');
+    this.memory = new MemoryActions(
+      opts.client,
+      () => this.state,
+      (p) => this.update(p),
+    );
     if (this.state.open) void this.loadHistory();
   }
 
@@ -65,6 +75,32 @@ export class ChatController {
     await this.runTurn(this.state.draft.trim(), true);
   }
 
+  /** Leaves the current thread (kept on the server) and starts an empty one. */
+  newConversation(): void {
+    this.inFlight?.abort();
+    this.opts.storage.remove(this.key('conversation'));
+    this.historyLoaded = true; // nothing to load for a thread that does not exist yet
+    this.update({ items: [], error: null, memoryView: null, busy: false, typing: false });
+  }
+
+  /** Answers a `tool.approval_requested`; the paused turn resumes on the open stream. */
+  async answerApproval(toolCallId: string, approved: boolean): Promise<void> {
+    const conversationId = this.opts.storage.get(this.key('conversation'));
+    if (!conversationId) return;
+    this.patchTool(toolCallId, 'answering');
+    try {
+      await this.opts.client.tools.approve(conversationId, toolCallId, approved);
+    } catch (err) {
+      this.patchTool(toolCallId, 'approval');
+      this.update({
+        error: {
+          message: describeError(err),
+          retry: () => void this.answerApproval(toolCallId, approved),
+        },
+      });
+    }
+  }
+
   /** Stops everything for good: used when the widget is removed. */
   destroy(): void {
     this.inFlight?.abort();
@@ -78,6 +114,28 @@ export class ChatController {
   private update(patch: Partial<ChatState>): void {
     this.state = { ...this.state, ...patch };
     for (const listener of this.listeners) listener();
+  }
+
+  private patchTool(toolCallId: string, state: 'approval' | 'answering'): void {
+    this.update({
+      items: this.state.items.map((i) =>
+        i.tools?.some((t) => t.id === toolCallId)
+          ? { ...i, tools: i.tools.map((t) => (t.id === toolCallId ? { ...t, state } : t)) }
+          : i,
+      ),
+    });
+  }
+
+  /** The answer's item, created by whichever comes first: memory.recalled or response.started. */
+  private ensureAnswer(turn: Turn, responseId: string, offline: boolean): void {
+    turn.answerKey = responseId;
+    if (this.state.items.some((i) => i.key === responseId)) return;
+    this.update({
+      items: [
+        ...this.state.items,
+        { key: responseId, role: 'assistant', text: '', status: 'streaming', offline },
+      ],
+    });
   }
 
   private patchItem(key: string | null, patch: (item: ChatItem) => ChatItem): void {
@@ -174,21 +232,17 @@ export class ChatController {
         turn.accepted = true;
         this.patchItem(turn.local.key, (i) => ({ ...i, status: 'complete' }));
         break;
+      case 'memory.recalled':
+        this.ensureAnswer(turn, event.responseId, false);
+        this.patchItem(turn.answerKey, (i) => ({
+          ...i,
+          recalled: event.memories.map((m) => m.text),
+        }));
+        break;
       case 'response.started':
-        turn.answerKey = event.responseId;
-        this.update({
-          offline: event.offline,
-          items: [
-            ...this.state.items,
-            {
-              key: event.responseId,
-              role: 'assistant',
-              text: '',
-              status: 'streaming',
-              offline: event.offline,
-            },
-          ],
-        });
+        this.ensureAnswer(turn, event.responseId, event.offline);
+        this.update({ offline: event.offline });
+        this.patchItem(turn.answerKey, (i) => ({ ...i, offline: event.offline }));
         break;
       case 'text.delta':
         this.update({
@@ -200,10 +254,18 @@ export class ChatController {
         });
         break;
       case 'tool.started':
-        this.update({ activity: `Using ${event.name.replace(/_/g, ' ')}…` });
-        break;
+      case 'tool.progress':
       case 'tool.completed':
-        this.update({ activity: null });
+      case 'tool.approval_requested':
+        this.ensureAnswer(turn, event.responseId, this.state.offline);
+        // The tool row shows what is happening; the dots return while the answer is written.
+        this.update({ typing: event.type === 'tool.completed', activity: null });
+        if (isToolEvent(event)) {
+          this.patchItem(turn.answerKey, (i) => ({
+            ...i,
+            tools: applyToolEvent(i.tools ?? [], event),
+          }));
+        }
         break;
       case 'response.completed':
         this.patchItem(turn.answerKey, (i) => ({
@@ -217,7 +279,7 @@ export class ChatController {
         this.fail(turn, event.error);
         break;
       default:
-        break; // tool progress, approvals, memories: not shown by this widget yet
+        break; // client-side tools (tool.call): not offered by this widget yet
     }
   }
 
@@ -232,17 +294,28 @@ export class ChatController {
       const items = this.state.items
         .filter((i) => !(i.key === turn.answerKey && i.text === ''))
         .map((i) => (i.key === turn.answerKey ? { ...i, status: 'incomplete' as const } : i));
-      this.update({
-        items,
-        error: { message: describeError(err), retry: () => void this.runTurn(text, false) },
-      });
+      this.update({ items });
+      this.showError(err, () => void this.runTurn(text, false));
       return;
     }
     const draft = this.state.draft.trim() ? `${text}\n${this.state.draft}` : text;
+    this.update({ items: this.state.items.filter((i) => i.key !== turn.local.key), draft });
+    this.showError(err, () => void this.send());
+  }
+
+  /** A rate limit keeps Retry disabled until the server will accept again. */
+  private showError(err: unknown, retry: () => void): void {
+    const wait = rateLimitWait(err);
+    if (wait === null) {
+      this.update({ error: { message: describeError(err), retry } });
+      return;
+    }
     this.update({
-      items: this.state.items.filter((i) => i.key !== turn.local.key),
-      draft,
-      error: { message: describeError(err), retry: () => void this.send() },
+      error: {
+        message: `You're sending messages too fast — try again in ${wait} s.`,
+        retry,
+        retryAt: Date.now() + wait * 1000,
+      },
     });
   }
 }

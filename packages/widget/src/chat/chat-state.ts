@@ -1,3 +1,5 @@
+import type { ToolRow } from './tool-rows.js';
+
 /** One bubble in the thread, as the UI shows it. */
 export interface ChatItem {
   /** Stable render key: the server id once known, a local id before. */
@@ -8,12 +10,18 @@ export interface ChatItem {
   status: 'sending' | 'streaming' | 'complete' | 'incomplete';
   /** Answered by the offline provider: no model was involved. */
   offline: boolean;
+  /** Memories the server recalled for this answer ("Remembered: …"). */
+  recalled?: string[];
+  /** Tools the agent used (or asks to use) for this answer, in order. */
+  tools?: ToolRow[];
 }
 
 export interface ChatError {
   message: string;
   /** Repeats what failed: resends the message, or reloads the thread. */
   retry: () => void;
+  /** Retry stays disabled until this time (ms since epoch): rate limits. */
+  retryAt?: number;
 }
 
 export interface ChatState {
@@ -31,6 +39,16 @@ export interface ChatState {
   offline: boolean;
   loadingHistory: boolean;
   error: ChatError | null;
+  /** The "What I remember about you" view is open. */
+  memoryView: MemoryView | null;
+}
+
+export interface MemoryView {
+  /** null while loading. */
+  memories: { id: string; text: string }[] | null;
+  error: string | null;
+  /** "Forget everything" was pressed once and waits for confirmation. */
+  confirming: boolean;
 }
 
 export const initialState = (open: boolean): ChatState => ({
@@ -43,4 +61,5 @@ export const initialState = (open: boolean): ChatState => ({
   offline: false,
   loadingHistory: false,
   error: null,
+  memoryView: null,
 });

@@ -1,9 +1,12 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import type { ChatState } from '../chat/chat-state.js';
+import type { ChatController } from '../chat/chat-controller.js';
+import type { ChatItem, ChatState } from '../chat/chat-state.js';
+import { ToolActivity } from './tool-activity.js';
 
 interface Props {
   state: ChatState;
   greeting: string;
+  controller: ChatController;
 }
 
 /**
@@ -11,7 +14,7 @@ interface Props {
  * still streaming is `aria-busy`, so screen readers read the finished answer
  * once instead of every word.
  */
-export function MessageList({ state, greeting }: Props) {
+export function MessageList({ state, greeting, controller }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
 
@@ -40,16 +43,7 @@ export function MessageList({ state, greeting }: Props) {
       {state.loadingHistory && <p class="note">Loading your conversation…</p>}
       {empty && !state.loadingHistory && <p class="note">{greeting}</p>}
       {state.items.map((item) => (
-        <div
-          key={item.key}
-          class={`msg ${item.role}${item.status === 'sending' ? ' sending' : ''}`}
-          aria-busy={item.status === 'streaming'}
-          data-status={item.status}
-        >
-          <span class="sr">{item.role === 'user' ? 'You: ' : 'Assistant: '}</span>
-          {item.text}
-          {item.status === 'incomplete' && <span class="cut">Answer interrupted</span>}
-        </div>
+        <Item key={item.key} item={item} controller={controller} />
       ))}
       {(state.typing || state.activity) && (
         <div class="typing" role="status">
@@ -64,5 +58,32 @@ export function MessageList({ state, greeting }: Props) {
         </div>
       )}
     </div>
+  );
+}
+
+/** A message; an answer also shows what was remembered and the tools it used, above it. */
+function Item({ item, controller }: { item: ChatItem; controller: ChatController }) {
+  const bubble = (item.text !== '' || item.status !== 'streaming') && (
+    <div
+      class={`msg ${item.role}${item.status === 'sending' ? ' sending' : ''}`}
+      aria-busy={item.status === 'streaming'}
+      data-status={item.status}
+    >
+      <span class="sr">{item.role === 'user' ? 'You: ' : 'Assistant: '}</span>
+      {item.text}
+      {item.status === 'incomplete' && <span class="cut">Answer interrupted</span>}
+    </div>
+  );
+  if (!item.recalled?.length && !item.tools?.length) return bubble || null;
+  return (
+    <>
+      {!!item.recalled?.length && (
+        <p class="chip" title={item.recalled.join('\n')}>
+          Remembered: {item.recalled.join('; ')}
+        </p>
+      )}
+      {!!item.tools?.length && <ToolActivity rows={item.tools} controller={controller} />}
+      {bubble}
+    </>
   );
 }

@@ -4,8 +4,10 @@ import type { ChatController } from '../chat/chat-controller.js';
 import type { ChatState } from '../chat/chat-state.js';
 import { Composer } from './composer.js';
 import { trapTab } from './focus-trap.js';
-import { CloseIcon } from './icons.js';
+import { CloseIcon, MemoryIcon, PlusIcon } from './icons.js';
+import { MemoryPanel } from './memory-panel.js';
 import { MessageList } from './message-list.js';
+import { RetryButton } from './retry-button.js';
 
 export interface PanelText {
   title: string;
@@ -47,6 +49,27 @@ export function Panel({ controller, state, text, inputRef }: Props) {
         <button
           type="button"
           class="icon"
+          aria-label="New conversation"
+          title="New conversation"
+          onClick={() => controller.newConversation()}
+        >
+          <PlusIcon />
+        </button>
+        <button
+          type="button"
+          class="icon"
+          aria-label="What I remember about you"
+          title="What I remember about you"
+          aria-pressed={!!state.memoryView}
+          onClick={() =>
+            state.memoryView ? controller.memory.close() : void controller.memory.open()
+          }
+        >
+          <MemoryIcon />
+        </button>
+        <button
+          type="button"
+          class="icon"
           aria-label="Close chat"
           onClick={() => controller.setOpen(false)}
         >
@@ -58,13 +81,15 @@ export function Panel({ controller, state, text, inputRef }: Props) {
           Offline mode — no AI model configured
         </p>
       )}
-      <MessageList state={state} greeting={text.greeting} />
+      {state.memoryView ? (
+        <MemoryPanel view={state.memoryView} controller={controller} />
+      ) : (
+        <MessageList state={state} greeting={text.greeting} controller={controller} />
+      )}
       {state.error && (
         <div class="error" role="alert">
           <span>{state.error.message}</span>
-          <button type="button" class="retry" onClick={state.error.retry}>
-            Retry
-          </button>
+          <RetryButton error={state.error} />
         </div>
       )}
       <Composer

@@ -54,4 +54,24 @@ background:linear-gradient(135deg,var(--accent),#6d28d9)}
 .send:hover{background:var(--accent-dark)}
 .send:disabled{background:#c7c9d1;cursor:default}
 .brand{margin:0;padding:0 0 8px;background:#fff;color:var(--muted);font-size:11px;text-align:center}
+.chip{align-self:flex-start;max-width:85%;margin:0;padding:3px 10px;border-radius:999px;background:#eef2ff;color:#3730a3;font-size:12px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.tools{align-self:flex-start;max-width:85%;margin:0;padding:0;list-style:none;display:flex;flex-direction:column;gap:6px}
+.tool{display:flex;flex-wrap:wrap;align-items:center;gap:6px;padding:6px 10px;border:1px solid var(--line);border-radius:10px;background:#fff;color:var(--muted);font-size:12.5px}
+.tool.error summary{color:#991b1b}
+.tool progress{width:80px;height:6px;accent-color:var(--accent)}
+.tool summary{cursor:pointer}
+.tool code{display:block;margin:4px 0;font-size:12px;overflow-wrap:anywhere;color:var(--text)}
+.tool p{margin:0}
+.tnote{font-size:12px;overflow-wrap:anywhere}
+.ask{display:flex;flex-wrap:wrap;align-items:center;gap:8px;margin-top:6px}
+.ask button,.del{border:1px solid var(--accent);background:#fff;color:var(--accent);border-radius:8px;padding:3px 10px;font-weight:600}
+.ask button:first-of-type{background:var(--accent);color:#fff}
+.ask button:disabled{opacity:.6;cursor:default}
+.mem{flex:1;overflow-y:auto;padding:16px;background:#f9fafb}
+.mem h3{margin:0 0 10px;font-size:14px}
+.mem ul{margin:0;padding:0;list-style:none;display:flex;flex-direction:column;gap:6px}
+.mem li{display:flex;align-items:center;gap:8px;padding:8px 10px;background:#fff;border:1px solid var(--line);border-radius:10px}
+.mem li span{flex:1}
+.merr{color:#991b1b}
+.retry:disabled{opacity:.6;cursor:default}
 `;

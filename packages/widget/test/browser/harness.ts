@@ -68,11 +68,14 @@ export interface DemoServer {
  * fresh tenant whose publishable key allows this server's origin. By default
  * the offline provider pauses between words so the answer visibly streams.
  */
-export async function startDemoServer(app?: TestApp): Promise<DemoServer> {
+export async function startDemoServer(
+  app?: TestApp,
+  settings: Record<string, unknown> = {},
+): Promise<DemoServer> {
   const t =
     app ??
     (await startTestApp({ providers: new ProviderRegistry().register(new OfflineProvider(15)) }));
-  const tenant = await t.admin('POST', '/v1/admin/tenants', { name: 'Acme', settings: {} });
+  const tenant = await t.admin('POST', '/v1/admin/tenants', { name: 'Acme', settings });
   const key = await t.admin('POST', `/v1/admin/tenants/${tenant.body.id}/keys`, {
     type: 'publishable',
     allowedOrigins: [t.url],
@@ -121,3 +124,25 @@ export function widgetFocus(page: Page): Promise<{ label: string | null; inPanel
     };
   });
 }
+
+/**
+ * Records, from inside the page, every distinct text of the widget's tool
+ * rows ("Using weather…10%…", "Used weather"), so each step is observed
+ * without timing assumptions. Read it back with `toolRowStates`.
+ */
+export async function recordToolRows(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const root = document.querySelector('parley-widget')!.shadowRoot!;
+    const w = window as unknown as { __toolRows: string[] };
+    w.__toolRows = [];
+    new MutationObserver(() => {
+      for (const row of root.querySelectorAll('.tool')) {
+        const seen = `${row.getAttribute('data-state')}: ${row.textContent}`;
+        if (!w.__toolRows.includes(seen)) w.__toolRows.push(seen);
+      }
+    }).observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+}
+
+export const toolRowStates = (page: Page): Promise<string[]> =>
+  page.evaluate(() => (window as unknown as { __toolRows: string[] }).__toolRows);

@@ -1,0 +1,30 @@
+import type { Http } from '../http/http-client.js';
+
+/** What a client-side tool answers: its result, or why it failed (the model sees either). */
+export type ToolAnswer = { result: unknown } | { error: string };
+
+export interface ToolsApi {
+  /** Answers a `tool.approval_requested` event: the paused turn runs the tool, or tells the model it was denied. */
+  approve(
+    conversationId: string,
+    toolCallId: string,
+    approved: boolean,
+  ): Promise<{ toolCallId: string; approved: boolean }>;
+  /** Answers a `tool.call` event with what your own tool returned; the turn continues. */
+  submitResult(
+    conversationId: string,
+    toolCallId: string,
+    answer: ToolAnswer,
+  ): Promise<{ toolCallId: string; accepted: boolean }>;
+}
+
+/** REST on purpose: it reaches the paused turn whichever transport (and server instance) streams it. */
+export function toolsApi(http: Http): ToolsApi {
+  const post = <T>(id: string, path: string, body: object): Promise<T> =>
+    http.json<T>('POST', `/v1/conversations/${encodeURIComponent(id)}/${path}`, { body });
+  return {
+    approve: (id, toolCallId, approved) => post(id, 'tool-approvals', { toolCallId, approved }),
+    submitResult: (id, toolCallId, answer) =>
+      post(id, 'tool-results', { toolCallId, ...answer }),
+  };
+}
