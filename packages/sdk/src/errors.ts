@@ -101,7 +101,8 @@ export function errorFor(
   });
   // `Retry-After` over HTTP; `details.retryAfter` where there are no headers (WebSocket frames).
   if (err instanceof RateLimitError) {
-    err.retryAfter = retryAfter ?? (body?.details as { retryAfter?: number } | undefined)?.retryAfter;
+    err.retryAfter =
+      retryAfter ?? (body?.details as { retryAfter?: number } | undefined)?.retryAfter;
   }
   return err;
 }

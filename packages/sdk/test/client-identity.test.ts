@@ -91,10 +91,14 @@ describe('identify', () => {
   it('refuses a token signed with the wrong secret and keeps the visitor session', async () => {
     const { client, storage } = visitor();
     const anon = await client.session.get();
-    const forged = jwt.sign({ sub: 'crm-1', exp: Math.floor(Date.now() / 1000) + 300 }, 'x'.repeat(40), {
-      algorithm: 'HS256',
-      keyid: kid,
-    });
+    const forged = jwt.sign(
+      { sub: 'crm-1', exp: Math.floor(Date.now() / 1000) + 300 },
+      'x'.repeat(40),
+      {
+        algorithm: 'HS256',
+        keyid: kid,
+      },
+    );
     const err = await client.identify(forged).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthenticationError);
     expect(err).toMatchObject({ code: 'unauthorized', message: 'Invalid identity token' });

@@ -136,7 +136,7 @@ describe('client-side tools', () => {
 
   it('a tool without execute is left to the caller: submitResult answers it', async () => {
     const conv = await client.conversations.create();
-    const { execute: _, ...manual } = weather;
+    const manual: ClientTool = { ...weather, execute: undefined };
     const events: ParleyEvent[] = [];
     for await (const e of client.messages.send(conv.id, 'weather in Oslo?', {
       clientTools: [manual],

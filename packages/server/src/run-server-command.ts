@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { ConfigError } from './config/env.js';
+import { runInForeground } from './foreground.js';
 import { startServer } from './start-server.js';
 
 /** Foreground server with a friendly banner and graceful shutdown on signals. */
 export async function runServerCommand(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  try {
+  await runInForeground(async () => {
     const s = await startServer(env);
     const embedded = s.config.databaseUrl === null;
     const lines = [
@@ -21,20 +21,6 @@ export async function runServerCommand(env: NodeJS.ProcessEnv = process.env): Pr
       '',
     ].filter((l) => l !== null);
     process.stdout.write(lines.join('\n') + '\n');
-    let stopping = false;
-    const stop = async (): Promise<void> => {
-      if (stopping) process.exit(1);
-      stopping = true;
-      await s.stop();
-      process.exit(0);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(err.message + '\n');
-      process.exit(2);
-    }
-    throw err;
-  }
+    return s;
+  });
 }

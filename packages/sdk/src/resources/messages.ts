@@ -27,11 +27,7 @@ export interface MessagesApi {
   send(conversationId: string, content: string, options?: SendOptions): MessageStream;
 }
 
-export function messagesApi(
-  http: Http,
-  ws: () => WsTransport,
-  tools: ToolsApi,
-): MessagesApi {
+export function messagesApi(http: Http, ws: () => WsTransport, tools: ToolsApi): MessagesApi {
   return {
     list: (conversationId, query = {}) =>
       http.json('GET', `/v1/conversations/${encodeURIComponent(conversationId)}/messages`, {

@@ -24,7 +24,6 @@ export function toolsApi(http: Http): ToolsApi {
     http.json<T>('POST', `/v1/conversations/${encodeURIComponent(id)}/${path}`, { body });
   return {
     approve: (id, toolCallId, approved) => post(id, 'tool-approvals', { toolCallId, approved }),
-    submitResult: (id, toolCallId, answer) =>
-      post(id, 'tool-results', { toolCallId, ...answer }),
+    submitResult: (id, toolCallId, answer) => post(id, 'tool-results', { toolCallId, ...answer }),
   };
 }

@@ -6,41 +6,18 @@ import {
   anthropicSse,
   fixtureHeaders,
   fixtureText,
+  collectChunks,
   isolateNetwork,
+  textOf,
+  WEATHER_TOOL,
 } from '../../test/helpers/provider-fixtures.js';
 import { AnthropicProvider } from './anthropic-provider.js';
-import type { ChatMessage, ProviderChunk, ToolSpec } from './provider.js';
-import { ProviderError } from './provider.js';
+import type { ChatMessage, ToolSpec } from './provider.js';
 
-const WEATHER: ToolSpec = {
-  name: 'weather',
-  description: 'Current weather for a place',
-  parameters: {
-    type: 'object',
-    properties: { location: { type: 'string' } },
-    required: ['location'],
-  },
-};
 const MODEL = 'claude-sonnet-4-5-20250929';
 
-async function collect(
-  messages: ChatMessage[],
-  tools?: ToolSpec[],
-): Promise<{ chunks: ProviderChunk[]; error: ProviderError | null }> {
-  const provider = new AnthropicProvider({ apiKey: 'sk-ant-test' });
-  const chunks: ProviderChunk[] = [];
-  try {
-    const req = { model: MODEL, messages, tools, signal: new AbortController().signal };
-    for await (const c of provider.stream(req)) chunks.push(c);
-    return { chunks, error: null };
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProviderError);
-    return { chunks, error: err as ProviderError };
-  }
-}
-
-const textOf = (chunks: ProviderChunk[]): string =>
-  chunks.map((c) => (c.type === 'text' ? c.text : '')).join('');
+const collect = (messages: ChatMessage[], tools?: ToolSpec[]) =>
+  collectChunks(new AnthropicProvider({ apiKey: 'sk-ant-test' }), MODEL, messages, tools);
 
 const hi: ChatMessage[] = [
   { role: 'system', content: 'You are Parley.' },
@@ -93,7 +70,7 @@ describe('AnthropicProvider', () => {
       .reply(200, anthropicSse('anthropic-tool-use.chunks.txt'), SSE_HEADERS);
     const { chunks } = await collect(
       [{ role: 'user', content: "What's the weather in Lisbon?" }],
-      [WEATHER],
+      [WEATHER_TOOL],
     );
     expect(textOf(chunks)).toBe("I'll check the current weather in Lisbon for you.");
     const calls = chunks.flatMap((c) => (c.type === 'tool-call' ? [c.call] : []));
@@ -108,8 +85,8 @@ describe('AnthropicProvider', () => {
     expect(sent.tools).toEqual([
       {
         name: 'weather',
-        description: WEATHER.description,
-        input_schema: WEATHER.parameters,
+        description: WEATHER_TOOL.description,
+        input_schema: WEATHER_TOOL.parameters,
       },
     ]);
   });

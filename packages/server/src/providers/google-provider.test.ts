@@ -4,44 +4,21 @@ import {
   GOOGLE,
   fixtureText,
   geminiSse,
+  collectChunks,
   isolateNetwork,
+  textOf,
+  WEATHER_TOOL,
 } from '../../test/helpers/provider-fixtures.js';
 import { GoogleProvider } from './google-provider.js';
-import type { ChatMessage, ProviderChunk, ToolSpec } from './provider.js';
-import { ProviderError } from './provider.js';
+import type { ChatMessage, ToolSpec } from './provider.js';
 
 const MODEL = 'gemini-3-pro-preview';
 const PATH = `/v1beta/models/${MODEL}:streamGenerateContent`;
 const SSE = { 'content-type': 'text/event-stream' };
 const JSON_HEADERS = { 'content-type': 'application/json; charset=UTF-8' };
-const WEATHER: ToolSpec = {
-  name: 'weather',
-  description: 'Current weather for a place',
-  parameters: {
-    type: 'object',
-    properties: { location: { type: 'string' } },
-    required: ['location'],
-  },
-};
 
-async function collect(
-  messages: ChatMessage[],
-  tools?: ToolSpec[],
-): Promise<{ chunks: ProviderChunk[]; error: ProviderError | null }> {
-  const provider = new GoogleProvider({ apiKey: 'goog-test-key' });
-  const chunks: ProviderChunk[] = [];
-  try {
-    const req = { model: MODEL, messages, tools, signal: new AbortController().signal };
-    for await (const c of provider.stream(req)) chunks.push(c);
-    return { chunks, error: null };
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProviderError);
-    return { chunks, error: err as ProviderError };
-  }
-}
-
-const textOf = (chunks: ProviderChunk[]): string =>
-  chunks.map((c) => (c.type === 'text' ? c.text : '')).join('');
+const collect = (messages: ChatMessage[], tools?: ToolSpec[]) =>
+  collectChunks(new GoogleProvider({ apiKey: 'goog-test-key' }), MODEL, messages, tools);
 
 const hi: ChatMessage[] = [
   { role: 'system', content: 'You are Parley.' },
@@ -89,7 +66,7 @@ describe('GoogleProvider', () => {
       .reply(200, geminiSse('google-function-call.chunks.txt'), SSE);
     const { chunks } = await collect(
       [{ role: 'user', content: "What's the weather in Lisbon?" }],
-      [WEATHER],
+      [WEATHER_TOOL],
     );
     const calls = chunks.flatMap((c) => (c.type === 'tool-call' ? [c.call] : []));
     expect(calls).toHaveLength(1);
@@ -108,8 +85,8 @@ describe('GoogleProvider', () => {
         functionDeclarations: [
           {
             name: 'weather',
-            description: WEATHER.description,
-            parametersJsonSchema: WEATHER.parameters,
+            description: WEATHER_TOOL.description,
+            parametersJsonSchema: WEATHER_TOOL.parameters,
           },
         ],
       },

@@ -5,46 +5,23 @@ import {
   SSE_HEADERS,
   fixtureHeaders,
   fixtureText,
+  collectChunks,
   isolateNetwork,
+  textOf,
+  WEATHER_TOOL,
   openaiSse,
 } from '../../test/helpers/provider-fixtures.js';
 import { OpenAIProvider } from './openai-provider.js';
-import type { ChatMessage, ProviderChunk, ToolSpec } from './provider.js';
-import { ProviderError } from './provider.js';
+import type { ChatMessage, ToolSpec } from './provider.js';
 
-const WEATHER: ToolSpec = {
-  name: 'weather',
-  description: 'Current weather for a place',
-  parameters: {
-    type: 'object',
-    properties: { location: { type: 'string' } },
-    required: ['location'],
-  },
-};
 const CALCULATOR: ToolSpec = {
   name: 'calculator',
   description: 'Evaluates a math expression',
   parameters: { type: 'object', properties: { expression: { type: 'string' } } },
 };
 
-async function collect(
-  provider: OpenAIProvider,
-  messages: ChatMessage[],
-  tools?: ToolSpec[],
-): Promise<{ chunks: ProviderChunk[]; error: ProviderError | null }> {
-  const chunks: ProviderChunk[] = [];
-  try {
-    const req = { model: 'gpt-4o-mini', messages, signal: new AbortController().signal, tools };
-    for await (const c of provider.stream(req)) chunks.push(c);
-    return { chunks, error: null };
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProviderError);
-    return { chunks, error: err as ProviderError };
-  }
-}
-
-const textOf = (chunks: ProviderChunk[]): string =>
-  chunks.map((c) => (c.type === 'text' ? c.text : '')).join('');
+const collect = (provider: OpenAIProvider, messages: ChatMessage[], tools?: ToolSpec[]) =>
+  collectChunks(provider, 'gpt-4o-mini', messages, tools);
 
 let restore: () => void;
 beforeEach(() => {
@@ -95,7 +72,7 @@ describe('OpenAIProvider', () => {
     const { chunks } = await collect(
       openai(),
       [{ role: 'user', content: "What's the weather in Lisbon?" }],
-      [WEATHER],
+      [WEATHER_TOOL],
     );
     const calls = chunks.filter((c) => c.type === 'tool-call');
     expect(calls).toHaveLength(1);
@@ -115,8 +92,8 @@ describe('OpenAIProvider', () => {
         type: 'function',
         function: {
           name: 'weather',
-          description: WEATHER.description,
-          parameters: WEATHER.parameters,
+          description: WEATHER_TOOL.description,
+          parameters: WEATHER_TOOL.parameters,
         },
       },
     ]);
@@ -126,7 +103,7 @@ describe('OpenAIProvider', () => {
     nock(OPENAI)
       .post('/v1/chat/completions')
       .reply(200, openaiSse('openai-parallel-tool-calls.chunks.txt'), SSE_HEADERS);
-    const { chunks } = await collect(openai(), hi, [WEATHER, CALCULATOR]);
+    const { chunks } = await collect(openai(), hi, [WEATHER_TOOL, CALCULATOR]);
     const calls = chunks.flatMap((c) => (c.type === 'tool-call' ? [c.call] : []));
     expect(calls.map((c) => [c.id, c.name, JSON.parse(c.argsJson)])).toEqual([
       ['call_09GepwzUsBWSJb1QRrm8EL16', 'weather', { location: 'Lisbon' }],

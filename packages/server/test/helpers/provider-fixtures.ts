@@ -6,6 +6,13 @@ import { loadConfig } from '../../src/config/env.js';
 import type { LlmConfig } from '../../src/config/provider-env.js';
 import { loadLlmConfig } from '../../src/config/provider-env.js';
 import { buildProviders } from '../../src/providers/build-providers.js';
+import type {
+  ChatMessage,
+  ChatProvider,
+  ProviderChunk,
+  ToolSpec,
+} from '../../src/providers/provider.js';
+import { ProviderError } from '../../src/providers/provider.js';
 import type { TestApp, TestAppOptions, TestTenant } from './test-app.js';
 import { parseSse, startTestApp } from './test-app.js';
 
@@ -143,3 +150,35 @@ export const streamedText = (events: TurnResult['events']): string =>
     .filter((e) => e.type === 'text.delta')
     .map((e) => e.delta as string)
     .join('');
+
+/** The tool the recorded tool-call fixtures ask for. */
+export const WEATHER_TOOL: ToolSpec = {
+  name: 'weather',
+  description: 'Current weather for a place',
+  parameters: {
+    type: 'object',
+    properties: { location: { type: 'string' } },
+    required: ['location'],
+  },
+};
+
+/** Reads a provider stream to the end; a failure must be a ProviderError. */
+export async function collectChunks(
+  provider: ChatProvider,
+  model: string,
+  messages: ChatMessage[],
+  tools?: ToolSpec[],
+): Promise<{ chunks: ProviderChunk[]; error: ProviderError | null }> {
+  const chunks: ProviderChunk[] = [];
+  try {
+    const req = { model, messages, tools, signal: new AbortController().signal };
+    for await (const c of provider.stream(req)) chunks.push(c);
+    return { chunks, error: null };
+  } catch (err) {
+    if (!(err instanceof ProviderError)) throw err;
+    return { chunks, error: err };
+  }
+}
+
+export const textOf = (chunks: ProviderChunk[]): string =>
+  chunks.map((c) => (c.type === 'text' ? c.text : '')).join('');

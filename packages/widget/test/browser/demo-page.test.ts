@@ -166,22 +166,4 @@ describe.skipIf(!hasChromium && !process.env.CI)('the demo page in a real browse
     expect((await widgetFocus(page)).label).toBe('parley-input');
     expect(await input.inputValue()).toBe('line one\nline two'); // the draft survived closing
   });
-
-  it('starts a fresh thread when identify() names a different visitor', async () => {
-    const dialog = page.getByRole('dialog', { name: 'Acme Assistant' });
-    const sessionBefore = await page.evaluate(() => JSON.stringify(localStorage));
-    await page.evaluate(() => window.Parley!.identify('visitor-token-1'));
-    await dialog.getByText('Hi! I can help with orders, shipping and our products.').waitFor();
-    expect(await dialog.locator('.msg').count()).toBe(0);
-    expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toBe(sessionBefore);
-
-    // Same token again (every page load of a logged-in site): the thread stays.
-    const input = page.getByRole('textbox', { name: 'Message' });
-    await input.fill('Hello again');
-    await input.press('Enter');
-    await dialog.locator('.msg.assistant[data-status="complete"]').waitFor();
-    await page.evaluate(() => window.Parley!.identify('visitor-token-1'));
-    expect(await dialog.locator('.msg.user').allTextContents()).toEqual(['You: Hello again']);
-    expect(errors).toEqual([]);
-  });
 });
