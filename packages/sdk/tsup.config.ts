@@ -7,7 +7,8 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],
-  dts: true,
+  // Type declarations are for publishing; `npm start` skips them to start sooner.
+  dts: process.env.PARLEY_SKIP_DTS !== '1',
   clean: true,
   sourcemap: true,
   target: 'es2022',

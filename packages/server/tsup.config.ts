@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { index: 'src/index.ts', bin: 'src/bin.ts' },
   format: ['esm'],
-  dts: { entry: { index: 'src/index.ts' } },
+  // Type declarations are for publishing; `npm start` skips them to start sooner.
+  dts: process.env.PARLEY_SKIP_DTS === '1' ? false : { entry: { index: 'src/index.ts' } },
   clean: true,
   sourcemap: true,
   target: 'node20',

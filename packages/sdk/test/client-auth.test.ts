@@ -164,8 +164,9 @@ describe('sessions and token refresh', () => {
 
   it('re-authenticates an open WebSocket when its token expires, on the same socket', async () => {
     const real = await tenant.session('ws-expiry');
-    // 2-3 s left (JWT expiry is in whole seconds): enough to connect before the SDK would renew it.
-    const tokens = [resign(real.accessToken, 3), real.accessToken];
+    // 3-4 s left (JWT expiry is in whole seconds). Until the socket is open the SDK gets only
+    // this token, even if a slow machine makes it renew early: the socket must open with it.
+    const short = resign(real.accessToken, 4);
     let calls = 0;
     let opened = 0;
     const Counting = class extends WebSocket {
@@ -176,7 +177,7 @@ describe('sessions and token refresh', () => {
     };
     const client = createClient({
       baseUrl: t.url,
-      getToken: () => tokens[Math.min(calls++, 1)]!,
+      getToken: () => (calls++, opened === 0 ? short : real.accessToken),
       WebSocket: Counting,
     });
     try {
