@@ -148,7 +148,16 @@ describe.skipIf(!hasChromium && !process.env.CI)('the demo page in a real browse
       expect(focus.inPanel).toBe(true);
       seen.add(focus.label!);
     }
-    expect(seen).toEqual(new Set(['Close chat', 'Conversation', 'parley-input', 'Send message']));
+    expect(seen).toEqual(
+      new Set([
+        'New conversation',
+        'What I remember about you',
+        'Close chat',
+        'Conversation',
+        'parley-input',
+        'Send message',
+      ]),
+    );
     for (let i = 0; i < 5; i++) {
       await page.keyboard.press('Shift+Tab');
       expect((await widgetFocus(page)).inPanel).toBe(true);

@@ -47,7 +47,6 @@ describe.skipIf(!hasChromium && !process.env.CI)('a visitor sending too fast', (
       /^You're sending messages too fast — try again in (\d+) s\.$/.exec(message)?.[1],
     );
     expect(wait, message).toBeGreaterThan(0);
-    expect(wait).toBeLessThanOrEqual(60);
     const retry = alert.getByRole('button', { name: /^Retry/ });
     expect(await retry.isDisabled()).toBe(true);
     // The refused message went back into the composer, not lost.
