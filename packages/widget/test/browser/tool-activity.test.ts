@@ -77,6 +77,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('tool activity in the widget', 
     await input.fill("What's the weather in Lisbon?");
     await input.press('Enter');
 
+    // Evidence only (the order is asserted below): the row while the forecast is fetched.
+    await dialog.locator('progress').waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: screenshotPath('widget-tool-progress.png') });
+
     const answer = dialog.locator('.msg.assistant[data-status="complete"]');
     await answer.waitFor({ timeout: 15_000 });
     expect(await answer.textContent()).toBe(
