@@ -5,7 +5,8 @@ import type { ChatMessage, ProviderRequest, ToolCallRequest } from './provider.j
  * The offline provider's only "intelligence": a few fixed rules so tools can
  * be tried without a model. An arithmetic or unit expression calls the
  * calculator, "weather in <place>" calls the weather tool (when the tenant
- * offers them); after a tool result it reports that result verbatim.
+ * offers them; "where I live" uses the recalled memory of where the user
+ * lives); after a tool result it reports that result verbatim.
  */
 export type OfflineStep = { call: ToolCallRequest } | { toolReport: string } | null;
 
@@ -13,6 +14,11 @@ const LEAD = /^(?:what(?:'s| is)|calculate|compute|convert|how much is)\s+/i;
 const EXPRESSION =
   /^[-+*/^().,%\d\s]*\d[-+*/^().,%\d\s]*(?:[a-zA-Z]+[-+*/^().\d\s]*)?(?:\s+(?:to|in)\s+[a-zA-Z]+)?$/;
 const WEATHER = /\bweather\b.*?\b(?:in|for|at)\s+([^?!.]+)/i;
+const WEATHER_ASKED = /\bweather\b/i;
+/** Places that mean "wherever the user lives": answered from recalled memory. */
+const HOME = /^(?:where i live|my (?:city|town|place|home)|home|here)$/i;
+/** The memory block in the system prompt (memory/turn-memory.ts) lists facts as `- User lives in X`. */
+const REMEMBERED_HOME = /^- User lives in (.+?)\.?$/im;
 
 export function offlineToolStep(req: ProviderRequest): OfflineStep {
   const last = req.messages.at(-1);
@@ -28,9 +34,16 @@ export function offlineToolStep(req: ProviderRequest): OfflineStep {
   ) {
     return { call: offlineCall('calculator', { expression }) };
   }
-  const place = WEATHER.exec(text)?.[1]?.trim();
-  if (offered.has('weather') && place) return { call: offlineCall('weather', { location: place }) };
-  return null;
+  if (!offered.has('weather') || !WEATHER_ASKED.test(text)) return null;
+  let place = WEATHER.exec(text)?.[1]?.trim() ?? null;
+  if (!place || HOME.test(place)) place = rememberedHome(req.messages);
+  return place ? { call: offlineCall('weather', { location: place }) } : null;
+}
+
+/** Where the user lives, if memory recall put it in the system prompt. */
+function rememberedHome(messages: ChatMessage[]): string | null {
+  const system = messages.find((m) => m.role === 'system');
+  return system ? (REMEMBERED_HOME.exec(system.content)?.[1]?.trim() ?? null) : null;
 }
 
 function offlineCall(name: string, args: Record<string, unknown>): ToolCallRequest {

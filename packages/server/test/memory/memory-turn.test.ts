@@ -8,6 +8,7 @@ import { parseSse, startTestApp } from '../helpers/test-app.js';
 import type { ChatBody } from './openai-replay.js';
 import { isolateNetwork, replayChat } from './openai-replay.js';
 import { seedMemory } from './seed.js';
+import { nockOpenMeteo } from '../helpers/tool-fixtures.js';
 
 // The scenario through the HTTP API with the offline provider, whose
 // extraction falls back to the rule-based extractor and the same decision logic.
@@ -55,6 +56,7 @@ describe('memory across conversations (offline provider, rule-based extraction)'
     const first = await turn(token, await newConversation(token), 'I moved to Lisbon');
     expect(first.some((e) => e.type === 'memory.recalled')).toBe(false); // nothing known yet
 
+    const lisbonWeather = nockOpenMeteo('lisbon');
     const second = await turn(
       token,
       await newConversation(token),
@@ -67,6 +69,12 @@ describe('memory across conversations (offline provider, rule-based extraction)'
       'User lives in Lisbon',
     ]);
     expect(recalled.responseId).toBe(second.at(-1)!.responseId);
+    // The offline provider answers "where I live" from the recalled memory, through the weather tool.
+    const started = second.find((e) => e.type === 'tool.started')!;
+    expect(started).toMatchObject({ name: 'weather', args: { location: 'Lisbon' } });
+    expect(second.find((e) => e.type === 'tool.completed')).toMatchObject({ status: 'ok' });
+    expect(second.at(-1)!.message.content).toContain('Lisbon');
+    expect(lisbonWeather.every((scope) => scope.isDone())).toBe(true);
     expect(second.map((e) => e.seq)).toEqual(second.map((_, i) => second[0]!.seq + i));
     // Being recalled counts as use (it slows decay and protects it under the cap).
     const used = await t.db.knex('memories').where({ id: recalled.memories[0].id }).first();
@@ -86,6 +94,17 @@ describe('memory across conversations (offline provider, rule-based extraction)'
       .find((e) => e.type === 'memory.recalled')!
       .memories.map((m: { text: string }) => m.text);
     expect(texts).toEqual(['User lives in Porto']);
+
+    const portoWeather = nockOpenMeteo('porto');
+    const fifth = await turn(
+      token,
+      await newConversation(token),
+      "What's the weather where I live now?",
+    );
+    expect(fifth.find((e) => e.type === 'tool.started')).toMatchObject({
+      args: { location: 'Porto' },
+    });
+    expect(portoWeather.every((scope) => scope.isDone())).toBe(true);
   });
 
   it('forgets on request, and "forget that" drops what was just learned', async () => {

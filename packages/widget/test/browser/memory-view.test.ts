@@ -4,6 +4,7 @@ import { OfflineProvider } from '../../../server/src/providers/offline-provider.
 import { ProviderRegistry } from '../../../server/src/providers/registry.js';
 import { isolateNetwork } from '../../../server/test/helpers/provider-fixtures.js';
 import { startTestApp } from '../../../server/test/helpers/test-app.js';
+import { nockOpenMeteo } from '../../../server/test/helpers/tool-fixtures.js';
 import type { DemoServer } from './harness.js';
 import {
   hasChromium,
@@ -65,12 +66,17 @@ describe.skipIf(!hasChromium && !process.env.CI)('memory in the widget', () => {
 
     await dialog.getByRole('button', { name: 'New conversation' }).click();
     expect(await dialog.locator('.msg').count()).toBe(0);
+    const lisbonWeather = nockOpenMeteo('lisbon');
     await say(page, "What's the weather where I live?");
-    // The offline provider's weather rule needs a place in the question, so it
-    // cannot use what was recalled; the recall itself is what the visitor sees.
+    // Recalled in the new conversation, and the answer is Lisbon's weather:
+    // the offline provider takes "where I live" from the recalled memory.
     const chip = dialog.locator('.chip');
     expect(await chip.textContent()).toBe('Remembered: User lives in Lisbon');
-    expect(await dialog.locator('.msg').allTextContents()).toHaveLength(2);
+    expect(await dialog.locator('.tool').first().getAttribute('data-state')).not.toBe('error');
+    const answer = await dialog.locator('.msg.assistant').last().textContent();
+    expect(answer).toContain('Lisbon');
+    expect(answer).toMatch(/°C/);
+    expect(lisbonWeather.every((scope) => scope.isDone())).toBe(true);
     await page.screenshot({ path: screenshotPath('widget-memory-recalled.png') });
 
     await say(page, 'I moved to Porto');
