@@ -7,8 +7,8 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],
-  // Type declarations are for publishing; `npm start` skips them to start sooner.
-  dts: process.env.PARLEY_SKIP_DTS !== '1',
+  // Always emitted: the widget's ESM build type-checks against them.
+  dts: true,
   clean: true,
   sourcemap: true,
   target: 'es2022',
