@@ -3,7 +3,7 @@ export type { ClientOptions, ParleyClient } from './client.js';
 export type { AuthOptions } from './session/session-manager.js';
 export type { Storage } from './session/storage.js';
 export type { AccountsApi, IdentifiedSession } from './session/auth-flows.js';
-export type { ToolAnswer, ToolsApi } from './tools/tools-api.js';
+export type { PendingApproval, ToolAnswer, ToolsApi } from './tools/tools-api.js';
 export type { ClientTool } from './tools/client-tools.js';
 export type { ConversationsApi } from './resources/conversations.js';
 export type { MessagesApi, SendOptions } from './resources/messages.js';

@@ -1,3 +1,4 @@
+import type { ClientTool } from '@parley/sdk';
 import type { WidgetHandle, WidgetOptions } from './create-widget.js';
 import { createWidget } from './create-widget.js';
 import { readScriptConfig } from './script-config.js';
@@ -12,6 +13,8 @@ export interface ParleyGlobal {
   close(): void;
   identify(token: string): Promise<void>;
   reset(): Promise<void>;
+  /** Adds a client-side tool (`{ name, description, parameters, execute }`) for the next messages. */
+  registerTool(tool: ClientTool): void;
   destroy(): void;
 }
 
@@ -45,6 +48,7 @@ function boot(script: HTMLScriptElement | null): void {
     close: () => current().close(),
     identify: (token) => current().identify(token),
     reset: () => current().reset(),
+    registerTool: (tool) => current().registerTool(tool),
     destroy() {
       widget?.destroy();
       widget = null;

@@ -1,3 +1,4 @@
+import type { ClientTool } from '@parley/sdk';
 import { createClient } from '@parley/sdk';
 import { h, render } from 'preact';
 import { ChatController } from './chat/chat-controller.js';
@@ -23,6 +24,8 @@ export interface WidgetOptions {
   container?: HTMLElement;
   /** Where the session and thread are remembered; localStorage by default. */
   storage?: KeyValueStorage;
+  /** Tools the page runs itself (`execute` in the browser), offered to the model with every message. */
+  tools?: ClientTool[];
 }
 
 export interface WidgetHandle {
@@ -39,6 +42,8 @@ export interface WidgetHandle {
   /** Forgets the identity, session and thread (call it on logout). */
   reset(): Promise<void>;
   destroy(): void;
+  /** Adds (or replaces, by name) a client-side tool for the next messages. */
+  registerTool(tool: ClientTool): void;
   /** The `<parley-widget>` host element. */
   readonly element: HTMLElement;
 }
@@ -68,6 +73,8 @@ export function createWidget(options: WidgetOptions): WidgetHandle {
     greeting: options.greeting ?? 'Hi! Ask us anything.',
   };
   let controller: ChatController;
+  // One live list, shared by every controller this widget starts.
+  const tools: ClientTool[] = [...(options.tools ?? [])];
   const client = createClient({
     baseUrl,
     publishableKey,
@@ -75,7 +82,7 @@ export function createWidget(options: WidgetOptions): WidgetHandle {
     storageKey: `${prefix}:session`,
   });
   const start = () => {
-    controller = new ChatController({ client, storage, storageKey: prefix });
+    controller = new ChatController({ client, storage, storageKey: prefix, tools });
     render(h(App, { controller, text }), mountPoint);
   };
   const restart = async (endSession: () => Promise<void>) => {
@@ -94,6 +101,11 @@ export function createWidget(options: WidgetOptions): WidgetHandle {
     open: () => controller.setOpen(true),
     close: () => controller.setOpen(false),
     toggle: () => controller.setOpen(!controller.state.open),
+    registerTool(tool) {
+      const i = tools.findIndex((t) => t.name === tool.name);
+      if (i >= 0) tools[i] = tool;
+      else tools.push(tool);
+    },
     async identify(token) {
       const who = identitySubject(token);
       const previous = storage.get(`${prefix}:identity`);

@@ -3,6 +3,14 @@ import type { Http } from '../http/http-client.js';
 /** What a client-side tool answers: its result, or why it failed (the model sees either). */
 export type ToolAnswer = { result: unknown } | { error: string };
 
+/** A tool call still waiting for the user's approval (e.g. asked before a page reload). */
+export interface PendingApproval {
+  toolCallId: string;
+  name: string;
+  args: unknown;
+  requestedAt: string | null;
+}
+
 export interface ToolsApi {
   /** Answers a `tool.approval_requested` event: the paused turn runs the tool, or tells the model it was denied. */
   approve(
@@ -16,6 +24,8 @@ export interface ToolsApi {
     toolCallId: string,
     answer: ToolAnswer,
   ): Promise<{ toolCallId: string; accepted: boolean }>;
+  /** The approvals a paused turn of this conversation still waits for; answer them with `approve`. */
+  pendingApprovals(conversationId: string): Promise<PendingApproval[]>;
 }
 
 /** REST on purpose: it reaches the paused turn whichever transport (and server instance) streams it. */
@@ -25,5 +35,12 @@ export function toolsApi(http: Http): ToolsApi {
   return {
     approve: (id, toolCallId, approved) => post(id, 'tool-approvals', { toolCallId, approved }),
     submitResult: (id, toolCallId, answer) => post(id, 'tool-results', { toolCallId, ...answer }),
+    pendingApprovals: async (id) =>
+      (
+        await http.json<{ data: PendingApproval[] }>(
+          'GET',
+          `/v1/conversations/${encodeURIComponent(id)}/pending-approvals`,
+        )
+      ).data,
   };
 }

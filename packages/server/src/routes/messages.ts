@@ -6,6 +6,7 @@ import { SseWriter } from '../agent/sse-writer.js';
 import { requireUser, TURN_ROUTE } from '../auth/middleware.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { parseBody } from '../http/validate.js';
+import { abortOnDisconnect } from '../tools/runtime/awaiting-human.js';
 import type { ClientToolSpec } from '../tools/tool-service.js';
 import { isUuid } from './admin-tenants.js';
 
@@ -66,8 +67,9 @@ export function messageRoutes(services: AppServices): Router {
         ctx.respond = false;
         const writer = new SseWriter(ctx.res);
         // Only a dropped connection cancels; a finished response closes normally.
+        // A turn waiting for a person's approval keeps going (awaiting-human.ts).
         ctx.res.on('close', () => {
-          if (!ctx.res.writableFinished) controller.abort(new Error('client disconnected'));
+          if (!ctx.res.writableFinished) abortOnDisconnect(controller);
         });
         writer.open({ 'x-request-id': ctx.state.requestId });
         try {
@@ -78,7 +80,7 @@ export function messageRoutes(services: AppServices): Router {
         return;
       }
       ctx.res.on('close', () => {
-        if (!ctx.res.writableFinished) controller.abort(new Error('client disconnected'));
+        if (!ctx.res.writableFinished) abortOnDisconnect(controller);
       });
       const sink = new CollectingSink();
       const outcome = await streamTurn(services, turn, sink, controller.signal);

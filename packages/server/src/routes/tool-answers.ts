@@ -4,6 +4,7 @@ import { requireUser } from '../auth/middleware.js';
 import { invalid, notFound } from '../http/errors.js';
 import { parseBody } from '../http/validate.js';
 import { answerToolApproval, submitClientToolResult } from '../tools/runtime/answer-tool-calls.js';
+import { listPending } from '../tools/runtime/pending-answers.js';
 import { findOwnConversation } from './conversations.js';
 
 const approvalSchema = {
@@ -51,6 +52,25 @@ export function toolAnswerRoutes(services: AppServices): Router {
     );
     if (!ok) throw notFound('Pending tool approval');
     ctx.body = { toolCallId: body.toolCallId, approved: body.approved };
+  });
+
+  // What a reloaded page asks again: the approvals its paused turn still waits for.
+  router.get('/pending-approvals', async (ctx) => {
+    const user = ctx.state.user!;
+    const conv = await findOwnConversation(services, user, ctx.params.id!);
+    const calls = await listPending(
+      services.infra,
+      { tenantId: user.tenantId, userId: user.userId, conversationId: conv.id as string },
+      'approval',
+    );
+    ctx.body = {
+      data: calls.map((c) => ({
+        toolCallId: c.toolCallId,
+        name: c.name,
+        args: c.args ?? {},
+        requestedAt: c.requestedAt ?? null,
+      })),
+    };
   });
 
   router.post('/tool-results', async (ctx) => {

@@ -4,6 +4,7 @@ import { WS_CLOSE_UNAUTHORIZED } from '@parley/sdk/protocol';
 import type { WebSocket } from 'ws';
 import type { AppServices } from '../app-services.js';
 import { ApiError } from '../http/errors.js';
+import { abortOnDisconnect } from '../tools/runtime/awaiting-human.js';
 import { FrameError, parseClientFrame } from './client-frames.js';
 import type { WsIdentity } from './ws-auth.js';
 import { verifyWsToken } from './ws-auth.js';
@@ -191,7 +192,8 @@ export class WsConnection {
     this.closed = true;
     clearTimeout(this.authTimer);
     clearTimeout(this.expiryTimer);
-    // Like a dropped SSE request: stop generating, keep the partial answer as incomplete.
-    for (const c of this.turns.values()) c.abort(new Error('client disconnected'));
+    // Like a dropped SSE request: stop generating, keep the partial answer as incomplete
+    // (unless the turn waits for an approval: it then finishes in the background).
+    for (const c of this.turns.values()) abortOnDisconnect(c);
   }
 }

@@ -1,4 +1,4 @@
-import type { Message, ParleyClient, ParleyEvent } from '@parley/sdk';
+import type { ClientTool, Message, ParleyClient, ParleyEvent } from '@parley/sdk';
 import { isParleyError } from '@parley/sdk';
 import type { KeyValueStorage } from '../storage.js';
 import type { ChatItem, ChatState } from './chat-state.js';
@@ -7,6 +7,7 @@ import { describeError } from './describe-error.js';
 import { loadThread } from './load-thread.js';
 import { MemoryActions } from './memory-actions.js';
 import { rateLimitWait } from './rate-limit.js';
+import { pausedTurnItem, waitForPausedTurn } from './resume-approvals.js';
 import { applyToolEvent, isToolEvent } from './tool-rows.js';
 
 export interface ChatControllerOptions {
@@ -14,6 +15,11 @@ export interface ChatControllerOptions {
   storage: KeyValueStorage;
   /** Prefix of the widget's own keys (conversation id, open flag). */
   storageKey: string;
+  /** Client-side tools offered with every message; the SDK runs them (a live array: registerTool adds). */
+  tools?: ClientTool[];
+  /** Between history polls while a resumed turn finishes, and how many (default 20 × 500 ms). */
+  pollDelayMs?: number;
+  pollAttempts?: number;
 }
 
 /** What one turn has learned so far. */
@@ -98,7 +104,10 @@ export class ChatController {
           retry: () => void this.answerApproval(toolCallId, approved),
         },
       });
+      return;
     }
+    // No open stream carries this turn (asked before a reload): fetch its end.
+    if (!this.inFlight) await this.resumePaused(conversationId);
   }
 
   /** Stops everything for good: used when the widget is removed. */
@@ -152,7 +161,14 @@ export class ChatController {
       const items = messages.flatMap(toItem);
       const answers = messages.filter((m) => m.role === 'assistant');
       const lastAnswer = answers[answers.length - 1];
-      this.update({ items: [...items, ...this.state.items], offline: !!lastAnswer?.offline });
+      const offline = !!lastAnswer?.offline;
+      // A turn still waiting for an approval (asked before a reload): ask again.
+      const paused = await pausedTurnItem(this.opts.client, conversationId, offline);
+      this.update({
+        items: [...items, ...(paused ? [paused] : []), ...this.state.items],
+        offline,
+        ...(paused ? { busy: true } : {}),
+      });
     } catch (err) {
       if (isParleyError(err) && (err.status === 404 || err.status === 401)) {
         // The thread is gone (deleted, database reset) or the session is: start afresh.
@@ -165,6 +181,29 @@ export class ChatController {
       }
     } finally {
       this.update({ loadingHistory: false });
+    }
+  }
+
+  private async resumePaused(conversationId: string): Promise<void> {
+    this.update({ typing: true });
+    const { client, pollDelayMs = 500, pollAttempts = 20 } = this.opts;
+    try {
+      const done = await waitForPausedTurn(
+        client,
+        conversationId,
+        this.state.offline,
+        pollDelayMs,
+        pollAttempts,
+      );
+      if (done) {
+        const items = [...done.messages.flatMap(toItem), ...(done.paused ? [done.paused] : [])];
+        this.update({ items, busy: !!done.paused });
+      } else this.update({ busy: false });
+    } catch (err) {
+      const retry = () => void this.resumePaused(conversationId);
+      this.update({ busy: false, error: { message: describeError(err), retry } });
+    } finally {
+      this.update({ typing: false });
     }
   }
 
@@ -222,7 +261,8 @@ export class ChatController {
 
   private async stream(text: string, turn: Turn, signal: AbortSignal): Promise<void> {
     const conversationId = await this.conversationId();
-    const events = this.opts.client.messages.send(conversationId, text, { signal });
+    const clientTools = this.opts.tools?.length ? this.opts.tools : undefined;
+    const events = this.opts.client.messages.send(conversationId, text, { signal, clientTools });
     for await (const event of events) this.apply(event, turn);
   }
 

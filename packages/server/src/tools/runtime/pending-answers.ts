@@ -1,4 +1,5 @@
 import type { Infra } from '../../infra/index.js';
+import { addToIndex, readIndex, removeFromIndex } from './pending-index.js';
 
 /**
  * A tool call waiting for a person or a client: an approval, or the result
@@ -15,6 +16,9 @@ export interface PendingCall {
   conversationId: string;
   toolCallId: string;
   name: string;
+  /** Kept so a reconnecting client can show the question again. */
+  args?: unknown;
+  requestedAt?: string;
 }
 
 export type WaitOutcome<T> =
@@ -48,6 +52,7 @@ export async function waitForAnswer<T>(
   signal.addEventListener('abort', onAbort, { once: true });
   // Subscribed before the record exists and before the client hears of the call.
   await infra.kv.set(key, record, timeoutMs + GRACE_MS);
+  await addToIndex(infra, call, call.toolCallId, timeoutMs + GRACE_MS);
   announce();
   const onTimeout = async (): Promise<void> => {
     // Take the record back; if someone claimed it first, their answer is on its way.
@@ -75,8 +80,25 @@ export async function waitForAnswer<T>(
       unsubscribe(),
       infra.kv.deleteIfEquals(key, record),
       infra.kv.del(answerKey(key)),
+      removeFromIndex(infra, call, call.toolCallId, timeoutMs + GRACE_MS),
     ]);
   }
+}
+
+/** The calls of `kind` still waiting in a conversation of this user, oldest first. */
+export async function listPending(
+  infra: Pick<Infra, 'kv'>,
+  scope: { tenantId: string; userId: string; conversationId: string },
+  kind: PendingKind,
+): Promise<PendingCall[]> {
+  const ids = await readIndex(infra, scope);
+  const raws = await Promise.all(
+    ids.map((id) => infra.kv.get(pendingKey(scope.tenantId, scope.userId, id))),
+  );
+  return raws
+    .filter((raw): raw is string => raw !== null)
+    .map((raw) => JSON.parse(raw) as PendingCall)
+    .filter((c) => c.kind === kind && c.conversationId === scope.conversationId);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { EmitFn } from '../../agent/generate.js';
 import type { ToolCallRequest } from '../../providers/provider.js';
 import type { ResolvedTool, ToolSet } from '../tool-set.js';
 import { schemaProblems } from '../validate-args.js';
+import { markAwaitingHuman } from './awaiting-human.js';
 import { executeWithLimits } from './execute-with-limits.js';
 import { waitForAnswer } from './pending-answers.js';
 import type { ExecutionStatus, ToolOutcome } from './tool-outcome.js';
@@ -144,20 +145,30 @@ function checkCall(
 /** Pauses on `tool.approval_requested`; null when approved, the refusal otherwise. */
 async function askApproval(run: Run, args: unknown): Promise<Step | null> {
   const { services, call, scope, emit } = run;
+  const { responseId, ...where } = scope;
+  // A client that drops now doesn't cancel the turn (see awaiting-human.ts).
+  markAwaitingHuman(run.signal, 1);
   const answer = await waitForAnswer<{ approved: boolean }>(
     services.infra,
-    { ...scope, kind: 'approval', toolCallId: call.id, name: call.name },
+    {
+      ...where,
+      kind: 'approval',
+      toolCallId: call.id,
+      name: call.name,
+      args,
+      requestedAt: new Date().toISOString(),
+    },
     services.config.tools.approvalTimeoutMs,
     run.signal,
     () =>
       emit({
         type: 'tool.approval_requested',
-        responseId: scope.responseId,
+        responseId,
         toolCallId: call.id,
         name: call.name,
         args,
       }),
-  );
+  ).finally(() => markAwaitingHuman(run.signal, -1));
   if (answer.answered) {
     return answer.value.approved === true
       ? null
