@@ -167,7 +167,10 @@ describe('sessions and token refresh', () => {
     // 3-4 s left (JWT expiry is in whole seconds). Until the socket is open the SDK gets only
     // this token, even if a slow machine makes it renew early: the socket must open with it.
     const short = resign(real.accessToken, 4);
-    let calls = 0;
+    const expiresAtMs =
+      (JSON.parse(Buffer.from(short.split('.')[1]!, 'base64url').toString()) as { exp: number })
+        .exp * 1000;
+    let renewed = 0;
     let opened = 0;
     const Counting = class extends WebSocket {
       constructor(url: string, protocols: string[]) {
@@ -177,20 +180,25 @@ describe('sessions and token refresh', () => {
     };
     const client = createClient({
       baseUrl: t.url,
-      getToken: () => (calls++, opened === 0 ? short : real.accessToken),
+      getToken: () => {
+        if (opened === 0) return short;
+        renewed++;
+        return real.accessToken;
+      },
       WebSocket: Counting,
     });
     try {
       const conv = await client.conversations.create();
       // The first WS turn opens the socket with the short-lived token.
       await client.messages.send(conv.id, 'before', { transport: 'ws' }).finalMessage();
-      const callsBefore = calls;
-      // The server says "expired" about a second later; the SDK fetches a token and sends `auth`.
-      while (calls === callsBefore) await new Promise((r) => setTimeout(r, 50));
+      // Past the short token's expiry (however slow the machine was), the same socket must
+      // still serve a turn: the server said "expired", the SDK fetched a token and re-authed.
+      await new Promise((r) => setTimeout(r, Math.max(0, expiresAtMs - Date.now() + 1500)));
       const after = await client.messages
         .send(conv.id, 'after', { transport: 'ws' })
         .finalMessage();
       expect(after.content).toContain('after');
+      expect(renewed).toBeGreaterThan(0);
       expect(opened).toBe(1);
     } finally {
       client.close();
