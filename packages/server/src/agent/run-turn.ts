@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorBody, Message, ParleyEvent } from '@parley/sdk/protocol';
 import type { AppServices } from '../app-services.js';
 import { scope } from '../db/scoped.js';
-import { ApiError, notFound } from '../http/errors.js';
+import { DomainError, notFound } from '../errors/domain-error.js';
 import { checkTurnLimits, recordTurnUsage } from '../limits/turn-limits.js';
 import type { ChatMessage } from '../providers/provider.js';
 import type { CachedTenant } from '../tenants/tenant-cache.js';
@@ -85,7 +85,7 @@ export async function prepareTurn(services: AppServices, input: TurnInput): Prom
     throw notFound('Conversation');
   }
   if (!locked) {
-    throw new ApiError(
+    throw new DomainError(
       'conversation_busy',
       'A response is already being generated in this conversation',
     );
@@ -97,7 +97,7 @@ export async function prepareTurn(services: AppServices, input: TurnInput): Prom
       .first('id');
     if (dup) {
       await release();
-      throw new ApiError('conflict', 'A message with this clientMessageId was already sent', {
+      throw new DomainError('conflict', 'A message with this clientMessageId was already sent', {
         messageId: dup.id,
       });
     }

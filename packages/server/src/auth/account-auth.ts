@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { AppServices } from '../app-services.js';
-import { ApiError, unauthorized } from '../http/errors.js';
+import { DomainError, unauthorized } from '../errors/domain-error.js';
 import type { UserAuth } from '../http/koa-state.js';
 import {
   authenticateAccessToken,
@@ -30,7 +30,7 @@ export function requireAccountContext(services: AppServices): Middleware {
     if (!token) throw unauthorized('Send the publishable key or the current session token');
     const type = keyTypeOf(token);
     if (type === 'secret') {
-      throw new ApiError('forbidden', 'Accounts are for browsers: use the publishable key');
+      throw new DomainError('forbidden', 'Accounts are for browsers: use the publishable key');
     }
     if (type === 'publishable') {
       const key = await services.apiKeys.lookup(sha256(token));

@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { unauthorized } from '../http/errors.js';
+import { unauthorized } from '../errors/domain-error.js';
 import { check } from '../http/validate.js';
 import type { IdentitySecrets } from './identity-secrets.js';
 

@@ -1,7 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import type { AppServices } from '../app-services.js';
 import { allowOrigin, crossOrigin } from '../http/cors.js';
-import { ApiError, forbidden, unauthorized } from '../http/errors.js';
+import { DomainError, forbidden, unauthorized } from '../errors/domain-error.js';
 import type { UserAuth } from '../http/koa-state.js';
 import { enforceRateLimit, rateLimitedError, rateLimitHeaders } from '../http/rate-limit.js';
 import { apiKeyRules, effectiveRateLimits, userRules } from '../limits/limit-rules.js';
@@ -59,7 +59,7 @@ export async function checkTenantOrigin(
   const origin = crossOrigin(ctx, services.config.publicUrl);
   if (!origin) return;
   if (!(await services.tenantOrigins.allows(tenantId, origin))) {
-    throw new ApiError('forbidden', 'Origin is not allowed for this tenant', { origin });
+    throw new DomainError('forbidden', 'Origin is not allowed for this tenant', { origin });
   }
   allowOrigin(ctx, origin);
 }
@@ -76,7 +76,7 @@ export function checkKeyOrigin(
   const sent = ctx.get('origin');
   const origin = crossOrigin(ctx, services.config.publicUrl);
   if (!sent || (origin && !originAllowed(origin, allowedOrigins))) {
-    throw new ApiError('forbidden', 'Origin is not allowed for this publishable key', {
+    throw new DomainError('forbidden', 'Origin is not allowed for this publishable key', {
       origin: sent || null,
     });
   }

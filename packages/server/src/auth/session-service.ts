@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionTokens } from '@parley/sdk/protocol';
 import type { Knex } from 'knex';
-import { unauthorized } from '../http/errors.js';
+import { unauthorized } from '../errors/domain-error.js';
 import { toEndUser } from '../http/dto.js';
 import { signAccessToken } from './access-token.js';
 import type { JwtKeyring } from './jwt-keyring.js';

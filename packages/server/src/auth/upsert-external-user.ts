@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { ApiError } from '../http/errors.js';
+import { DomainError } from '../errors/domain-error.js';
 
 export interface ExternalUser {
   externalId: string;
@@ -39,7 +39,7 @@ export async function upsertExternalUser(
     return user.id as string;
   } catch (err) {
     if ((err as { code?: string }).code === '23505') {
-      throw new ApiError('conflict', 'Another user of this tenant already has this email');
+      throw new DomainError('conflict', 'Another user of this tenant already has this email');
     }
     throw err;
   }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { notFound } from '../http/errors.js';
+import { notFound } from '../errors/domain-error.js';
 
 /** Whose data a query may touch: an end user of one tenant. */
 export interface Owner {

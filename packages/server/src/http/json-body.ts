@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { ApiError, invalid } from './errors.js';
+import { DomainError, invalid } from '../errors/domain-error.js';
 
 /**
  * Reads a JSON body with a hard size limit. Rejects non-JSON content types
@@ -22,7 +22,7 @@ export function jsonBody(limitBytes: number): Middleware {
       return next();
     }
     if (!ctx.is('application/json')) {
-      throw new ApiError('invalid_request', 'Content-Type must be application/json', {
+      throw new DomainError('invalid_request', 'Content-Type must be application/json', {
         reason: 'unsupported_media_type',
       });
     }
@@ -38,7 +38,7 @@ export function jsonBody(limitBytes: number): Middleware {
   };
 }
 
-function tooLarge(limit: number): ApiError {
+function tooLarge(limit: number): DomainError {
   return invalid(`Request body is larger than ${limit} bytes`, {
     reason: 'body_too_large',
     limitBytes: limit,

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { AppServices } from '../app-services.js';
 import type { RateLimitResult, RateLimitRule } from '../infra/rate-limiter.js';
-import { ApiError } from './errors.js';
+import { DomainError } from '../errors/domain-error.js';
 
 /** Headers every client (and the SDK's retry logic) can read; exposed over CORS. */
 export const RATE_LIMIT_HEADERS = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
@@ -16,9 +16,9 @@ export function rateLimitHeaders(r: RateLimitResult): Record<string, string> {
   return headers;
 }
 
-export function rateLimitedError(r: RateLimitResult): ApiError {
+export function rateLimitedError(r: RateLimitResult): DomainError {
   const headers = rateLimitHeaders(r);
-  return new ApiError(
+  return new DomainError(
     'rate_limited',
     'Too many requests; retry after the time in Retry-After',
     { retryAfter: Number(headers['Retry-After']) },

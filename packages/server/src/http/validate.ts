@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { invalid } from './errors.js';
+import { invalid } from '../errors/domain-error.js';
 
 // Bodies: no coercion, unknown fields rejected by each schema's additionalProperties.
 const bodyAjv = new Ajv.default({

@@ -1,5 +1,5 @@
 import type { AppServices } from '../app-services.js';
-import { ApiError } from '../http/errors.js';
+import { DomainError } from '../errors/domain-error.js';
 import { rateLimitedError, rateLimitHeaders } from '../http/rate-limit.js';
 import type { CachedTenant } from '../tenants/tenant-cache.js';
 import { effectiveRateLimits, userRules } from './limit-rules.js';
@@ -44,10 +44,10 @@ export async function checkTurnLimits(
   return rateLimitHeaders(r);
 }
 
-function quotaExceeded(q: QuotaCounter, used: number): ApiError {
+function quotaExceeded(q: QuotaCounter, used: number): DomainError {
   const retryAfter = Math.max(1, Math.ceil((q.endsAt - Date.now()) / 1000));
   const who = q.scope === 'tenant' ? 'This workspace' : 'You';
-  return new ApiError(
+  return new DomainError(
     'quota_exceeded',
     `${who} reached the ${q.period === 'day' ? 'daily' : 'monthly'} ${q.metric} quota`,
     { scope: q.scope, period: q.period, metric: q.metric, limit: q.limit, used, retryAfter },

@@ -6,7 +6,7 @@ import { mergeAnonymousUser, publishMerge } from '../auth/merge-anonymous.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { sha256 } from '../auth/secrets.js';
 import { tenantScope } from '../db/scoped.js';
-import { ApiError, unauthorized } from '../http/errors.js';
+import { DomainError, unauthorized } from '../errors/domain-error.js';
 import { enforceRateLimit } from '../http/rate-limit.js';
 import { parseBody } from '../http/validate.js';
 import { effectiveRateLimits, loginRules } from '../limits/limit-rules.js';
@@ -75,7 +75,7 @@ export function accountRoutes(services: AppServices): Router {
       } catch (err) {
         if ((err as { code?: string }).code === '23505') {
           // Without email verification a taken address cannot be hidden; say it plainly.
-          throw new ApiError('conflict', 'An account with this email already exists; log in');
+          throw new DomainError('conflict', 'An account with this email already exists; log in');
         }
         throw err;
       }

@@ -4,7 +4,7 @@ import { requireAdmin } from '../auth/middleware.js';
 import { originPattern } from '../auth/origins.js';
 import { generateApiKey } from '../auth/secrets.js';
 import { toApiKey } from '../http/dto.js';
-import { invalid, notFound } from '../http/errors.js';
+import { invalid, notFound } from '../errors/domain-error.js';
 import { parseBody } from '../http/validate.js';
 import { findTenant, isUuid } from './admin-tenants.js';
 

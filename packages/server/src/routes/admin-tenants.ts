@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { AppServices } from '../app-services.js';
 import { requireAdmin } from '../auth/middleware.js';
 import { toTenant } from '../http/dto.js';
-import { notFound } from '../http/errors.js';
+import { notFound } from '../errors/domain-error.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import type { TenantSettings } from '../tenants/settings.js';
 import { tenantSettingsSchema } from '../tenants/settings.js';

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { AppServices } from '../app-services.js';
 import { requireAdmin } from '../auth/middleware.js';
-import { ApiError, invalid, notFound } from '../http/errors.js';
+import { DomainError, invalid, notFound } from '../errors/domain-error.js';
 import { parseBody } from '../http/validate.js';
 import { generateToolSecret } from '../tools/http-tools/signature.js';
 import { mcpConfigSchema } from '../tools/mcp/mcp-config.js';
@@ -96,7 +96,7 @@ export function adminToolRoutes(services: AppServices): Router {
     const taken =
       services.tools.catalog().some((e) => e.def.name === name) ||
       (await services.knex('tools').where({ tenant_id: tenantId, name }).first('id'));
-    if (taken) throw new ApiError('conflict', `A tool named "${name}" already exists`);
+    if (taken) throw new DomainError('conflict', `A tool named "${name}" already exists`);
   }
 
   router.get('/', async (ctx) => {

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { AppServices } from '../app-services.js';
 import { requireAdmin } from '../auth/middleware.js';
-import { notFound } from '../http/errors.js';
+import { notFound } from '../errors/domain-error.js';
 import { eraseUser } from '../memory/memory-admin.js';
 import { isUuid } from './admin-tenants.js';
 

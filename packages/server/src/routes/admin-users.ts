@@ -3,7 +3,7 @@ import type { AppServices } from '../app-services.js';
 import { requireAdmin } from '../auth/middleware.js';
 import { tenantScope } from '../db/scoped.js';
 import { toEndUser } from '../http/dto.js';
-import { notFound } from '../http/errors.js';
+import { notFound } from '../errors/domain-error.js';
 import { parseQuery } from '../http/validate.js';
 import { findTenant, isUuid } from './admin-tenants.js';
 import { paginate } from './pagination.js';

@@ -6,7 +6,7 @@ import { authenticateAccessToken, bearer, checkTenantOrigin } from '../auth/midd
 import { bodyCredential } from '../auth/route-auth.js';
 import { upsertExternalUser } from '../auth/upsert-external-user.js';
 import { tenantScope } from '../db/scoped.js';
-import { forbidden } from '../http/errors.js';
+import { forbidden } from '../errors/domain-error.js';
 import type { UserAuth } from '../http/koa-state.js';
 import { enforceRateLimit } from '../http/rate-limit.js';
 import { parseBody } from '../http/validate.js';

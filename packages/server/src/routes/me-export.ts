@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { AppServices } from '../app-services.js';
 import { requireUser } from '../auth/middleware.js';
 import { toConversation, toMessage } from '../http/dto.js';
-import { notFound } from '../http/errors.js';
+import { notFound } from '../errors/domain-error.js';
 import { MEMORY_COLUMNS, toMemory } from '../memory/memory-dto.js';
 
 const iso = (v: unknown): string | null => (v == null ? null : new Date(v as string).toISOString());

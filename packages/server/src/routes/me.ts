@@ -3,7 +3,7 @@ import type { AppServices } from '../app-services.js';
 import { requireUser } from '../auth/middleware.js';
 import { tenantScope } from '../db/scoped.js';
 import { toEndUser } from '../http/dto.js';
-import { unauthorized } from '../http/errors.js';
+import { unauthorized } from '../errors/domain-error.js';
 
 /** `GET /v1/me`: who the access token belongs to. */
 export function meRoutes(services: AppServices): Router {

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { AppServices } from '../app-services.js';
 import { requireUser } from '../auth/middleware.js';
-import { invalid, notFound } from '../http/errors.js';
+import { invalid, notFound } from '../errors/domain-error.js';
 import type { UserAuth } from '../http/koa-state.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import { toVectorLiteral } from '../memory/embedder.js';

@@ -4,7 +4,7 @@ import { CollectingSink } from '../agent/event-sink.js';
 import { prepareTurn, streamTurn } from '../agent/run-turn.js';
 import { SseWriter } from '../agent/sse-writer.js';
 import { requireUser, TURN_ROUTE } from '../auth/middleware.js';
-import { ApiError, notFound } from '../http/errors.js';
+import { DomainError, notFound } from '../errors/domain-error.js';
 import { parseBody } from '../http/validate.js';
 import { abortOnDisconnect } from '../tools/runtime/awaiting-human.js';
 import type { ClientToolSpec } from '../tools/tool-service.js';
@@ -85,7 +85,7 @@ export function messageRoutes(services: AppServices): Router {
       const sink = new CollectingSink();
       const outcome = await streamTurn(services, turn, sink, controller.signal);
       if (outcome.error && !outcome.response) {
-        throw new ApiError(outcome.error.code, outcome.error.message, {
+        throw new DomainError(outcome.error.code, outcome.error.message, {
           message: outcome.userMessage,
         });
       }

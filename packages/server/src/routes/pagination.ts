@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { invalid } from '../http/errors.js';
+import { invalid } from '../errors/domain-error.js';
 
 export const pageQuerySchema = {
   type: 'object',

@@ -3,7 +3,7 @@ import type { AppServices } from '../app-services.js';
 import { checkTenantOrigin, requireApiKey } from '../auth/middleware.js';
 import { bodyCredential } from '../auth/route-auth.js';
 import { upsertExternalUser } from '../auth/upsert-external-user.js';
-import { forbidden } from '../http/errors.js';
+import { forbidden } from '../errors/domain-error.js';
 import { parseBody } from '../http/validate.js';
 
 const createSchema = {

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { AppServices } from '../app-services.js';
 import { requireUser } from '../auth/middleware.js';
-import { invalid, notFound } from '../http/errors.js';
+import { invalid, notFound } from '../errors/domain-error.js';
 import { parseBody } from '../http/validate.js';
 import { answerToolApproval, submitClientToolResult } from '../tools/runtime/answer-tool-calls.js';
 import { listPending } from '../tools/runtime/pending-answers.js';

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { invalid } from '../http/errors.js';
+import { invalid } from '../errors/domain-error.js';
 import { isBlockedAddress } from './net/address-policy.js';
 import { compileSchema } from './validate-args.js';
 

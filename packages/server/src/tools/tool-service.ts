@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/env.js';
-import { invalid } from '../http/errors.js';
+import { invalid } from '../errors/domain-error.js';
 import type { Infra } from '../infra/index.js';
 import type { CachedTenant } from '../tenants/tenant-cache.js';
 import { calculatorTool } from './builtins/calculator.js';

@@ -1,5 +1,5 @@
 import type { ClientFrame, ClientFrameType } from '@parley/sdk/protocol';
-import { ApiError, invalid } from '../http/errors.js';
+import { DomainError, invalid } from '../errors/domain-error.js';
 import { check } from '../http/validate.js';
 import { sendMessageSchema } from '../routes/messages.js';
 
@@ -45,7 +45,7 @@ const SCHEMAS: Record<ClientFrameType, object> = {
 /** A frame that was refused; `ref` is echoed so the client can match the error. */
 export class FrameError extends Error {
   constructor(
-    readonly apiError: ApiError,
+    readonly apiError: DomainError,
     readonly ref: string | undefined,
   ) {
     super(apiError.message);
@@ -64,7 +64,7 @@ function peekRef(data: Buffer): string | undefined {
 export function parseClientFrame(data: Buffer, isBinary: boolean, maxBytes: number): ClientFrame {
   if (data.length > maxBytes) {
     throw new FrameError(
-      new ApiError('payload_too_large', `Frames are limited to ${maxBytes} bytes`, {
+      new DomainError('payload_too_large', `Frames are limited to ${maxBytes} bytes`, {
         size: data.length,
         limit: maxBytes,
       }),

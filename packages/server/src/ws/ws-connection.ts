@@ -3,7 +3,8 @@ import type { ClientFrame, ErrorBody } from '@parley/sdk/protocol';
 import { WS_CLOSE_UNAUTHORIZED } from '@parley/sdk/protocol';
 import type { WebSocket } from 'ws';
 import type { AppServices } from '../app-services.js';
-import { ApiError } from '../http/errors.js';
+import { DomainError, isClientFault } from '../errors/domain-error.js';
+
 import { abortOnDisconnect } from '../tools/runtime/awaiting-human.js';
 import { FrameError, parseClientFrame } from './client-frames.js';
 import type { WsIdentity } from './ws-auth.js';
@@ -68,20 +69,21 @@ export class WsConnection {
   }
 
   sendError(err: unknown, ref: string | undefined, fatal = false): void {
-    const api = err instanceof ApiError ? err : null;
-    if (!api) this.services.log.error({ err }, 'websocket frame failed');
+    const known = err instanceof DomainError ? err : null;
+    const expose = known !== null && isClientFault(known.code);
+    if (!expose) this.services.log.error({ err }, 'websocket frame failed');
     const error: ErrorBody = {
-      code: api?.code ?? 'internal_error',
-      message: api?.expose ? api.message : 'Internal server error',
+      code: known?.code ?? 'internal_error',
+      message: expose ? known.message : 'Internal server error',
     };
-    if (api?.expose && api.details !== undefined) error.details = api.details;
+    if (expose && known.details !== undefined) error.details = known.details;
     this.sink.send({ type: 'error', error, ...(ref ? { ref } : {}), ...(fatal ? { fatal } : {}) });
   }
 
   /** Logout or admin revoke of this connection's session: it ends now, turns included. */
   revoked(familyIds: readonly string[]): void {
     if (!this.identity || !familyIds.includes(this.identity.sessionFamilyId)) return;
-    this.sendError(new ApiError('unauthorized', 'Session was revoked'), undefined, true);
+    this.sendError(new DomainError('unauthorized', 'Session was revoked'), undefined, true);
     this.close(WS_CLOSE_UNAUTHORIZED, 'session revoked');
   }
 
@@ -114,7 +116,7 @@ export class WsConnection {
     const user = this.user;
     if (!user) {
       const why = this.identity ? 'Access token expired' : 'Authenticate first';
-      throw new ApiError('unauthorized', `${why}: send an auth frame`);
+      throw new DomainError('unauthorized', `${why}: send an auth frame`);
     }
     switch (frame.type) {
       case 'message.send':
@@ -150,7 +152,7 @@ export class WsConnection {
     const prev = this.identity;
     if (prev && (prev.userId !== next.userId || prev.tenantId !== next.tenantId)) {
       // Its turns and subscriptions belong to the first user: a new user needs a new socket.
-      this.sendError(new ApiError('forbidden', 'This connection belongs to another user'), ref);
+      this.sendError(new DomainError('forbidden', 'This connection belongs to another user'), ref);
       return;
     }
     if (this.closed) return;
@@ -171,7 +173,7 @@ export class WsConnection {
   private onExpired(): void {
     if (this.closed || this.user) return;
     this.sendError(
-      new ApiError('unauthorized', 'Access token expired: send an auth frame'),
+      new DomainError('unauthorized', 'Access token expired: send an auth frame'),
       undefined,
     );
     this.awaitAuth();
@@ -182,7 +184,7 @@ export class WsConnection {
     if (this.authTimer || this.closed) return;
     this.authTimer = setTimeout(() => {
       if (this.user || this.closed) return;
-      this.sendError(new ApiError('unauthorized', 'Authentication timed out'), undefined, true);
+      this.sendError(new DomainError('unauthorized', 'Authentication timed out'), undefined, true);
       this.close(WS_CLOSE_UNAUTHORIZED, 'unauthorized');
     }, this.limits.authTimeoutMs);
     this.authTimer.unref();

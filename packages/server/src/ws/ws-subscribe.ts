@@ -1,6 +1,6 @@
 import type { ClientFrame } from '@parley/sdk/protocol';
 import { toMessage } from '../http/dto.js';
-import { notFound } from '../http/errors.js';
+import { notFound } from '../errors/domain-error.js';
 import { isUuid } from '../routes/admin-tenants.js';
 import type { WsIdentity } from './ws-auth.js';
 import type { WsConnection } from './ws-connection.js';

@@ -1,7 +1,7 @@
 import type { ClientFrame, ParleyEvent } from '@parley/sdk/protocol';
 import type { EventSink } from '../agent/event-sink.js';
 import { prepareTurn, streamTurn } from '../agent/run-turn.js';
-import { ApiError, invalid, notFound } from '../http/errors.js';
+import { DomainError, invalid, notFound } from '../errors/domain-error.js';
 import { isUuid } from '../routes/admin-tenants.js';
 import { answerToolApproval, submitClientToolResult } from '../tools/runtime/answer-tool-calls.js';
 import type { WsIdentity } from './ws-auth.js';
@@ -21,7 +21,7 @@ export async function runTurn(
   frame: SendFrame,
 ): Promise<void> {
   if (conn.inFlight >= conn.limits.maxInFlight) {
-    throw new ApiError(
+    throw new DomainError(
       'rate_limited',
       `At most ${conn.limits.maxInFlight} responses can stream at once on one connection`,
       { limit: conn.limits.maxInFlight },
@@ -29,7 +29,7 @@ export async function runTurn(
   }
   if (!isUuid(frame.conversationId)) throw notFound('Conversation');
   if (conn.preparing.has(frame.conversationId) || conn.turns.has(frame.conversationId)) {
-    throw new ApiError(
+    throw new DomainError(
       'conversation_busy',
       'A response is already being generated in this conversation',
     );
