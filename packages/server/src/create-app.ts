@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
+import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { AppServices } from './app-services.js';
 import { buildServices } from './app-services.js';
@@ -20,6 +21,12 @@ import type { ProviderRegistry } from './providers/registry.js';
 import { adminKeyRoutes } from './routes/admin-keys.js';
 import { adminTenantRoutes } from './routes/admin-tenants.js';
 import { conversationRoutes } from './routes/conversations.js';
+import type { Authenticators } from './http/routing/build-router.js';
+import { buildRouter } from './http/routing/build-router.js';
+import type { AnyRoute } from './http/routing/route.js';
+import { requireAccountContext } from './auth/account-auth.js';
+import { requireAdmin, requireApiKey, requireUser } from './auth/middleware.js';
+import { conversationStore } from './stores/conversation-store.js';
 import { demoRoutes } from './routes/demo.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
@@ -127,15 +134,18 @@ export async function createApp(
   koa.use(errorMiddleware());
   koa.use(securityHeaders(config));
   koa.use(jsonBody(config.bodyLimitBytes));
+  const table: AnyRoute[] = [
+    ...healthRoutes({ knex: db.knex, databaseKind: db.kind, infra }),
+    ...conversationRoutes({ conversations: (owner) => conversationStore(db.knex, owner) }),
+    ...messageRoutes(services),
+  ];
+  koa.use(buildRouter(table, authenticators(services)));
   for (const router of [
-    healthRoutes(services),
     demoRoutes(services),
     widgetAssetRoutes(services),
     adminTenantRoutes(services),
     adminKeyRoutes(services),
     sessionRoutes(services),
-    conversationRoutes(services),
-    messageRoutes(services),
     memoryRoutes(services),
     meExportRoutes(services),
     adminUserEraseRoutes(services),
@@ -158,7 +168,13 @@ export async function createApp(
     koa,
     services,
     get routes() {
-      return listRoutes(koa);
+      const declared = table.map((r) => ({
+        method: r.method,
+        path: r.path,
+        name: null,
+        auth: [r.auth],
+      }));
+      return [...declared, ...listRoutes(koa)];
     },
     callback: () => koa.callback(),
     async listen(port = config.port, host = config.host) {
@@ -190,5 +206,20 @@ export async function createApp(
       if (!opts.infra) await infra.close();
       if (!opts.db) await db.close();
     },
+  };
+}
+
+const passThrough: Middleware = (_ctx, next) => next();
+
+/** Each auth kind's enforcement, for the route table (http/routing/build-router.ts). */
+function authenticators(services: AppServices): Authenticators {
+  return {
+    public: () => passThrough,
+    'body-token': () => passThrough, // the handler verifies the credential in the body
+    user: (route) => requireUser(services, { rateLimit: route.rateLimit !== 'handler' }),
+    admin: () => requireAdmin(services),
+    'secret-key': () => requireApiKey(services, ['secret']),
+    'api-key': () => requireApiKey(services, ['publishable', 'secret']),
+    account: () => requireAccountContext(services),
   };
 }

@@ -101,14 +101,17 @@ export async function checkUserRateLimit(
 }
 
 /** End-user endpoints: a locally verified access JWT (no database), origin, rate limit. */
-export function requireUser(services: AppServices): Middleware {
+export function requireUser(
+  services: AppServices,
+  opts: { rateLimit: boolean } = { rateLimit: true },
+): Middleware {
   return tagAuth(async (ctx, next) => {
     const token = bearer(ctx.get('authorization'));
     if (!token) throw unauthorized('Missing access token');
     const user = await authenticateAccessToken(services, token);
     await checkTenantOrigin(ctx, services, user.tenantId);
     const turn = (ctx as { _matchedRouteName?: string })._matchedRouteName === TURN_ROUTE;
-    if (!turn) ctx.set(await checkUserRateLimit(services, user));
+    if (opts.rateLimit && !turn) ctx.set(await checkUserRateLimit(services, user));
     ctx.state.user = user;
     return next();
   }, 'user');

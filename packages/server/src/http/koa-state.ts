@@ -22,5 +22,7 @@ declare module 'koa' {
     log: Logger;
     user?: UserAuth;
     apiKey?: KeyAuth;
+    /** Validated params, query and body (http/routing/build-router.ts). */
+    input?: unknown;
   }
 }

@@ -1,13 +1,17 @@
-import Router from '@koa/router';
-import type { AppServices } from '../app-services.js';
-import type { UserAuth } from '../http/koa-state.js';
-import { requireUser } from '../auth/middleware.js';
-import { scope } from '../db/scoped.js';
-import { toConversation, toMessage } from '../http/dto.js';
-import { parseBody, parseQuery } from '../http/validate.js';
-import { pageQuerySchema, paginate } from './pagination.js';
+import type { Owner } from '../db/scoped.js';
+import type { AnyRoute } from '../http/routing/route.js';
+import { defineRoute } from '../http/routing/route.js';
+import {
+  authErrors,
+  invalidError,
+  notFoundError,
+  page,
+  pageQuery,
+} from '../http/schemas/common.js';
+import { conversationSchema, messageSchema } from '../http/schemas/conversation.js';
+import type { ConversationStore } from '../stores/conversation-store.js';
 
-const createSchema = {
+const createBody = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -15,91 +19,121 @@ const createSchema = {
     metadata: { type: 'object', maxProperties: 20 },
   },
 };
-const updateSchema = {
+const renameBody = {
   type: 'object',
   additionalProperties: false,
   required: ['title'],
   properties: { title: { type: 'string', maxLength: 200 } },
 };
-const messagesQuerySchema = {
+const messagesQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
     limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-    afterSeq: { type: 'integer', minimum: 0 },
+    afterSeq: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
   },
 };
 
-/** The caller's own conversations only (db/scoped.ts applies tenant and user). */
-export function ownConversations(services: AppServices, user: UserAuth) {
-  return scope(services, user).conversations();
-}
+const tags = ['conversations'];
+const one = { 200: { description: 'The conversation', schema: conversationSchema } };
 
-/** One of the caller's conversations; anyone else's is a 404, like a missing one. */
-export async function findOwnConversation(services: AppServices, user: UserAuth, id: string) {
-  return scope(services, user).conversation(id);
-}
-
-export function conversationRoutes(services: AppServices): Router {
-  const router = new Router({ prefix: '/v1/conversations' });
-  router.use(requireUser(services));
-
-  router.post('/', async (ctx) => {
-    const body = parseBody<{ title?: string; metadata?: object }>(createSchema, ctx.request.body);
-    const user = ctx.state.user!;
-    const [row] = await scope(services, user)
-      .insert('conversations', {
-        title: body.title ?? null,
-        metadata: JSON.stringify(body.metadata ?? {}),
-      })
-      .returning('*');
-    ctx.status = 201;
-    ctx.body = toConversation(row);
-  });
-
-  router.get('/', async (ctx) => {
-    const q = parseQuery<{ limit: number; cursor?: string }>(pageQuerySchema, ctx.query);
-    const page = await paginate(ownConversations(services, ctx.state.user!), q, 'updated_at');
-    ctx.body = { data: page.rows.map(toConversation), nextCursor: page.nextCursor };
-  });
-
-  router.get('/:id', async (ctx) => {
-    ctx.body = toConversation(await findOwnConversation(services, ctx.state.user!, ctx.params.id!));
-  });
-
-  router.patch('/:id', async (ctx) => {
-    const body = parseBody<{ title: string }>(updateSchema, ctx.request.body);
-    const conv = await findOwnConversation(services, ctx.state.user!, ctx.params.id!);
-    const [row] = await ownConversations(services, ctx.state.user!)
-      .where({ id: conv.id })
-      .update({ title: body.title, updated_at: services.knex.fn.now() })
-      .returning('*');
-    ctx.body = toConversation(row);
-  });
-
-  router.delete('/:id', async (ctx) => {
-    const conv = await findOwnConversation(services, ctx.state.user!, ctx.params.id!);
-    await ownConversations(services, ctx.state.user!).where({ id: conv.id }).delete();
-    ctx.status = 204;
-  });
-
-  router.get('/:id/messages', async (ctx) => {
-    const q = parseQuery<{ limit: number; afterSeq?: number }>(messagesQuerySchema, ctx.query);
-    const user = ctx.state.user!;
-    const conv = await findOwnConversation(services, user, ctx.params.id!);
-    const query = scope(services, user)
-      .messages(conv.id as string)
-      .orderBy('seq', 'asc')
-      .limit(q.limit + 1);
-    if (q.afterSeq !== undefined) query.where('seq', '>', q.afterSeq);
-    const rows = await query;
-    const more = rows.length > q.limit;
-    if (more) rows.pop();
-    ctx.body = {
-      data: rows.map(toMessage),
-      nextCursor: more ? String(rows[rows.length - 1].seq) : null,
-    };
-  });
-
-  return router;
+/** The signed-in user's conversations; anyone else's are 404s (the store is theirs only). */
+export function conversationRoutes(deps: {
+  conversations: (owner: Owner) => ConversationStore;
+}): AnyRoute[] {
+  const store = (ctx: { state: { user?: Owner } }) => deps.conversations(ctx.state.user!);
+  return [
+    defineRoute<{ title?: string; metadata?: object }>({
+      method: 'POST',
+      path: '/v1/conversations',
+      auth: 'user',
+      summary: 'Start a conversation',
+      tags,
+      body: createBody,
+      responses: {
+        201: { description: 'Created', schema: conversationSchema },
+        ...invalidError,
+        ...authErrors,
+      },
+      async handler(ctx, { body }) {
+        ctx.status = 201;
+        ctx.body = await store(ctx).create(body);
+      },
+    }),
+    defineRoute<undefined, { limit: number; cursor?: string }>({
+      method: 'GET',
+      path: '/v1/conversations',
+      auth: 'user',
+      summary: 'List conversations, most recently active first',
+      tags,
+      query: pageQuery,
+      responses: {
+        200: { description: 'A page', schema: page(conversationSchema) },
+        ...invalidError,
+        ...authErrors,
+      },
+      async handler(ctx, { query }) {
+        ctx.body = await store(ctx).list(query);
+      },
+    }),
+    defineRoute<undefined, undefined, { id: string }>({
+      method: 'GET',
+      path: '/v1/conversations/:id',
+      auth: 'user',
+      resource: 'Conversation',
+      summary: 'Get a conversation',
+      tags,
+      responses: { ...one, ...notFoundError, ...authErrors },
+      async handler(ctx, { params }) {
+        ctx.body = await store(ctx).get(params.id);
+      },
+    }),
+    defineRoute<{ title: string }, undefined, { id: string }>({
+      method: 'PATCH',
+      path: '/v1/conversations/:id',
+      auth: 'user',
+      resource: 'Conversation',
+      summary: 'Rename a conversation',
+      tags,
+      body: renameBody,
+      responses: { ...one, ...invalidError, ...notFoundError, ...authErrors },
+      async handler(ctx, { body, params }) {
+        ctx.body = await store(ctx).rename(params.id, body.title);
+      },
+    }),
+    defineRoute<undefined, undefined, { id: string }>({
+      method: 'DELETE',
+      path: '/v1/conversations/:id',
+      auth: 'user',
+      resource: 'Conversation',
+      summary: 'Delete a conversation and its messages',
+      tags,
+      responses: { 204: { description: 'Deleted' }, ...notFoundError, ...authErrors },
+      async handler(ctx, { params }) {
+        await store(ctx).remove(params.id);
+        ctx.status = 204;
+      },
+    }),
+    defineRoute<undefined, { limit: number; afterSeq?: number }, { id: string }>({
+      method: 'GET',
+      path: '/v1/conversations/:id/messages',
+      auth: 'user',
+      resource: 'Conversation',
+      summary: 'Messages in order of seq; pass afterSeq to read on from a point',
+      tags,
+      query: messagesQuery,
+      responses: {
+        200: {
+          description: 'A page; nextCursor is the next afterSeq',
+          schema: page(messageSchema),
+        },
+        ...invalidError,
+        ...notFoundError,
+        ...authErrors,
+      },
+      async handler(ctx, { params, query }) {
+        ctx.body = await store(ctx).messages(params.id, query);
+      },
+    }),
+  ];
 }

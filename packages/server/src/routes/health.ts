@@ -1,21 +1,62 @@
-import Router from '@koa/router';
-import type { AppServices } from '../app-services.js';
+import type { Knex } from 'knex';
+import type { AnyRoute } from '../http/routing/route.js';
+import { defineRoute } from '../http/routing/route.js';
 
-export function healthRoutes(services: AppServices): Router {
-  const router = new Router();
-  router.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
-  });
-  router.get('/readyz', async (ctx) => {
-    const checks = await Promise.allSettled([services.knex.raw('select 1'), services.infra.ping()]);
-    const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unavailable'));
-    const ready = db === 'ok' && redis === 'ok';
-    ctx.status = ready ? 200 : 503;
-    ctx.body = {
-      status: ready ? 'ready' : 'not_ready',
-      database: { kind: services.db.kind, status: db },
-      [services.infra.kind === 'redis' ? 'redis' : 'inProcess']: { status: redis },
-    };
-  });
-  return router;
+const healthSchema = {
+  type: 'object',
+  required: ['status'],
+  properties: { status: { const: 'ok' } },
+};
+const readySchema = {
+  type: 'object',
+  required: ['status', 'database'],
+  properties: {
+    status: { enum: ['ready', 'not_ready'] },
+    database: { type: 'object' },
+    redis: { type: 'object' },
+    inProcess: { type: 'object' },
+  },
+};
+
+/** Liveness (the process answers) and readiness (its dependencies answer). */
+export function healthRoutes(deps: {
+  knex: Knex;
+  databaseKind: string;
+  infra: { kind: 'redis' | 'memory'; ping(): Promise<void> };
+}): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/healthz',
+      auth: 'public',
+      summary: 'Liveness probe',
+      tags: ['operations'],
+      responses: { 200: { description: 'The process is up', schema: healthSchema } },
+      handler(ctx) {
+        ctx.body = { status: 'ok' };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/readyz',
+      auth: 'public',
+      summary: 'Readiness probe: database and Redis reachable',
+      tags: ['operations'],
+      responses: {
+        200: { description: 'Ready', schema: readySchema },
+        503: { description: 'A dependency is down', schema: readySchema },
+      },
+      async handler(ctx) {
+        const checks = await Promise.allSettled([deps.knex.raw('select 1'), deps.infra.ping()]);
+        const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unavailable'));
+        const ready = db === 'ok' && redis === 'ok';
+        ctx.status = ready ? 200 : 503;
+        ctx.body = {
+          status: ready ? 'ready' : 'not_ready',
+          database: { kind: deps.databaseKind, status: db },
+          [deps.infra.kind === 'redis' ? 'redis' : 'inProcess']: { status: redis },
+        };
+      },
+    }),
+  ];
 }

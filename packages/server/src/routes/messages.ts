@@ -1,14 +1,14 @@
-import Router from '@koa/router';
 import type { AppServices } from '../app-services.js';
+import type { AnyRoute } from '../http/routing/route.js';
+import { defineRoute } from '../http/routing/route.js';
+import { authErrors, errorEnvelope, invalidError, notFoundError } from '../http/schemas/common.js';
+import { messageSchema } from '../http/schemas/conversation.js';
 import { CollectingSink } from '../agent/event-sink.js';
 import { prepareTurn, streamTurn } from '../agent/run-turn.js';
 import { SseWriter } from '../agent/sse-writer.js';
-import { requireUser, TURN_ROUTE } from '../auth/middleware.js';
-import { DomainError, notFound } from '../errors/domain-error.js';
-import { parseBody } from '../http/validate.js';
+import { DomainError } from '../errors/domain-error.js';
 import { abortOnDisconnect } from '../tools/runtime/awaiting-human.js';
 import type { ClientToolSpec } from '../tools/tool-service.js';
-import { isUuid } from './admin-tenants.js';
 
 export const sendMessageSchema = {
   type: 'object',
@@ -35,66 +35,91 @@ export const sendMessageSchema = {
   },
 };
 
-export function messageRoutes(services: AppServices): Router {
-  const router = new Router({ prefix: '/v1/conversations/:id/messages' });
-  router.use(requireUser(services));
+interface SendBody {
+  content: string;
+  clientMessageId?: string;
+  clientTools?: ClientToolSpec[];
+}
 
-  /**
-   * Sends a user message and answers it. With `Accept: text/event-stream` the
-   * answer streams as protocol events; otherwise the JSON result comes at the end.
-   */
-  // Named: its rate limit is checked with the quotas by prepareTurn, in one Redis call.
-  router.post(TURN_ROUTE, '/', async (ctx) => {
-    const body = parseBody<{
-      content: string;
-      clientMessageId?: string;
-      clientTools?: ClientToolSpec[];
-    }>(sendMessageSchema, ctx.request.body);
-    if (!isUuid(ctx.params.id!)) throw notFound('Conversation');
-    const user = ctx.state.user!;
-    const turn = await prepareTurn(services, {
-      tenantId: user.tenantId,
-      userId: user.userId,
-      conversationId: ctx.params.id!,
-      content: body.content,
-      clientMessageId: body.clientMessageId ?? null,
-      clientTools: body.clientTools,
-    });
-    ctx.set(turn.limitHeaders ?? {});
-    const controller = services.activeTurns.start(turn.input.conversationId);
-    try {
-      if (ctx.accepts('application/json', 'text/event-stream') === 'text/event-stream') {
-        ctx.respond = false;
-        const writer = new SseWriter(ctx.res);
-        // Only a dropped connection cancels; a finished response closes normally.
-        // A turn waiting for a person's approval keeps going (awaiting-human.ts).
-        ctx.res.on('close', () => {
-          if (!ctx.res.writableFinished) abortOnDisconnect(controller);
+export function messageRoutes(services: AppServices): AnyRoute[] {
+  return [
+    defineRoute<SendBody, undefined, { id: string }>({
+      method: 'POST',
+      path: '/v1/conversations/:id/messages',
+      auth: 'user',
+      resource: 'Conversation',
+      // Checked with the quotas by prepareTurn, in one Redis call.
+      rateLimit: 'handler',
+      summary: 'Send a message and get the answer, streamed with Accept: text/event-stream',
+      tags: ['conversations'],
+      body: sendMessageSchema,
+      responses: {
+        200: {
+          description: 'Protocol events (message.created … response.completed | response.failed)',
+          contentType: 'text/event-stream',
+        },
+        201: {
+          description: 'The stored user message and answer',
+          schema: {
+            type: 'object',
+            required: ['message', 'response', 'error'],
+            properties: { message: messageSchema, response: {}, error: {} },
+          },
+        },
+        409: { description: 'A response is already being generated', schema: errorEnvelope },
+        ...invalidError,
+        ...notFoundError,
+        ...authErrors,
+      },
+      async handler(ctx, { body, params }) {
+        const user = ctx.state.user!;
+        const turn = await prepareTurn(services, {
+          tenantId: user.tenantId,
+          userId: user.userId,
+          conversationId: params.id,
+          content: body.content,
+          clientMessageId: body.clientMessageId ?? null,
+          clientTools: body.clientTools,
         });
-        writer.open({ 'x-request-id': ctx.state.requestId });
+        ctx.set(turn.limitHeaders ?? {});
+        const controller = services.activeTurns.start(turn.input.conversationId);
         try {
-          await streamTurn(services, turn, writer, controller.signal);
+          if (ctx.accepts('application/json', 'text/event-stream') === 'text/event-stream') {
+            ctx.respond = false;
+            const writer = new SseWriter(ctx.res);
+            // Only a dropped connection cancels; a finished response closes normally.
+            // A turn waiting for a person's approval keeps going (awaiting-human.ts).
+            ctx.res.on('close', () => {
+              if (!ctx.res.writableFinished) abortOnDisconnect(controller);
+            });
+            writer.open({ 'x-request-id': ctx.state.requestId });
+            try {
+              await streamTurn(services, turn, writer, controller.signal);
+            } finally {
+              writer.end();
+            }
+            return;
+          }
+          ctx.res.on('close', () => {
+            if (!ctx.res.writableFinished) abortOnDisconnect(controller);
+          });
+          const sink = new CollectingSink();
+          const outcome = await streamTurn(services, turn, sink, controller.signal);
+          if (outcome.error && !outcome.response) {
+            throw new DomainError(outcome.error.code, outcome.error.message, {
+              message: outcome.userMessage,
+            });
+          }
+          ctx.status = 201;
+          ctx.body = {
+            message: outcome.userMessage,
+            response: outcome.response,
+            error: outcome.error,
+          };
         } finally {
-          writer.end();
+          services.activeTurns.finish(turn.input.conversationId, controller);
         }
-        return;
-      }
-      ctx.res.on('close', () => {
-        if (!ctx.res.writableFinished) abortOnDisconnect(controller);
-      });
-      const sink = new CollectingSink();
-      const outcome = await streamTurn(services, turn, sink, controller.signal);
-      if (outcome.error && !outcome.response) {
-        throw new DomainError(outcome.error.code, outcome.error.message, {
-          message: outcome.userMessage,
-        });
-      }
-      ctx.status = 201;
-      ctx.body = { message: outcome.userMessage, response: outcome.response, error: outcome.error };
-    } finally {
-      services.activeTurns.finish(turn.input.conversationId, controller);
-    }
-  });
-
-  return router;
+      },
+    }),
+  ];
 }

@@ -5,7 +5,7 @@ import { invalid, notFound } from '../errors/domain-error.js';
 import { parseBody } from '../http/validate.js';
 import { answerToolApproval, submitClientToolResult } from '../tools/runtime/answer-tool-calls.js';
 import { listPending } from '../tools/runtime/pending-answers.js';
-import { findOwnConversation } from './conversations.js';
+import { scope } from '../db/scoped.js';
 
 const approvalSchema = {
   type: 'object',
@@ -42,7 +42,7 @@ export function toolAnswerRoutes(services: AppServices): Router {
       ctx.request.body,
     );
     const user = ctx.state.user!;
-    const conv = await findOwnConversation(services, user, ctx.params.id!);
+    const conv = await scope(services, user).conversation(ctx.params.id!);
     const ok = await answerToolApproval(
       services,
       user,
@@ -57,7 +57,7 @@ export function toolAnswerRoutes(services: AppServices): Router {
   // What a reloaded page asks again: the approvals its paused turn still waits for.
   router.get('/pending-approvals', async (ctx) => {
     const user = ctx.state.user!;
-    const conv = await findOwnConversation(services, user, ctx.params.id!);
+    const conv = await scope(services, user).conversation(ctx.params.id!);
     const calls = await listPending(
       services.infra,
       { tenantId: user.tenantId, userId: user.userId, conversationId: conv.id as string },
@@ -84,7 +84,7 @@ export function toolAnswerRoutes(services: AppServices): Router {
       ]);
     }
     const user = ctx.state.user!;
-    const conv = await findOwnConversation(services, user, ctx.params.id!);
+    const conv = await scope(services, user).conversation(ctx.params.id!);
     const ok = await submitClientToolResult(
       services,
       user,

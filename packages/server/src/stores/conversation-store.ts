@@ -1,0 +1,71 @@
+import type { Conversation, Message, Page } from '@parley/sdk/protocol';
+import type { Knex } from 'knex';
+import type { Owner } from '../db/scoped.js';
+import { scope } from '../db/scoped.js';
+import { notFound } from '../errors/domain-error.js';
+import { toConversation, toMessage } from '../http/dto.js';
+import { paginate } from '../routes/pagination.js';
+
+/**
+ * One user's conversations and their messages. Created for an owner, so it
+ * cannot express a query about anyone else's; someone else's conversation
+ * is a 404, exactly like a missing one.
+ */
+export interface ConversationStore {
+  list(page: { limit: number; cursor?: string }): Promise<Page<Conversation>>;
+  create(input: { title?: string; metadata?: object }): Promise<Conversation>;
+  get(id: string): Promise<Conversation>;
+  rename(id: string, title: string): Promise<Conversation>;
+  remove(id: string): Promise<void>;
+  messages(id: string, page: { limit: number; afterSeq?: number }): Promise<Page<Message>>;
+}
+
+export function conversationStore(db: Knex, owner: Owner): ConversationStore {
+  const own = scope(db, owner);
+  const get = async (id: string) => toConversation(await own.conversation(id));
+  return {
+    async list(q) {
+      const page = await paginate(own.conversations(), q, 'updated_at');
+      return { data: page.rows.map(toConversation), nextCursor: page.nextCursor };
+    },
+    async create(input) {
+      const [row] = await own
+        .insert('conversations', {
+          title: input.title ?? null,
+          metadata: JSON.stringify(input.metadata ?? {}),
+        })
+        .returning('*');
+      return toConversation(row);
+    },
+    get,
+    async rename(id, title) {
+      const [row] = await own
+        .conversations()
+        .where('conversations.id', id)
+        .update({ title, updated_at: db.fn.now() })
+        .returning('*');
+      if (!row) throw notFound('Conversation');
+      return toConversation(row);
+    },
+    async remove(id) {
+      // Rows, not a count: the PGlite dialect does not report affected-row counts.
+      const gone = await own.conversations().where('conversations.id', id).delete().returning('id');
+      if (gone.length === 0) throw notFound('Conversation');
+    },
+    async messages(id, q) {
+      await own.conversation(id, ['id']);
+      const query = own
+        .messages(id)
+        .orderBy('seq', 'asc')
+        .limit(q.limit + 1);
+      if (q.afterSeq !== undefined) query.where('seq', '>', q.afterSeq);
+      const rows = await query;
+      const more = rows.length > q.limit;
+      if (more) rows.pop();
+      return {
+        data: rows.map(toMessage),
+        nextCursor: more ? String(rows[rows.length - 1].seq) : null,
+      };
+    },
+  };
+}
