@@ -20,16 +20,13 @@ import { buildProviders } from './providers/build-providers.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { adminKeyRoutes } from './routes/admin-keys.js';
 import { adminTenantRoutes } from './routes/admin-tenants.js';
-import { conversationRoutes } from './routes/conversations.js';
 import type { Authenticators } from './http/routing/build-router.js';
 import { buildRouter } from './http/routing/build-router.js';
+import { routeTable } from './http/route-table.js';
 import type { AnyRoute } from './http/routing/route.js';
 import { requireAccountContext } from './auth/account-auth.js';
 import { requireAdmin, requireApiKey, requireUser } from './auth/middleware.js';
-import { conversationStore } from './stores/conversation-store.js';
 import { demoRoutes } from './routes/demo.js';
-import { healthRoutes } from './routes/health.js';
-import { messageRoutes } from './routes/messages.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { adminToolRoutes } from './routes/admin-tools.js';
 import { toolAnswerRoutes } from './routes/tool-answers.js';
@@ -134,11 +131,7 @@ export async function createApp(
   koa.use(errorMiddleware());
   koa.use(securityHeaders(config));
   koa.use(jsonBody(config.bodyLimitBytes));
-  const table: AnyRoute[] = [
-    ...healthRoutes({ knex: db.knex, databaseKind: db.kind, infra }),
-    ...conversationRoutes({ conversations: (owner) => conversationStore(db.knex, owner) }),
-    ...messageRoutes(services),
-  ];
+  const table: AnyRoute[] = routeTable(services);
   koa.use(buildRouter(table, authenticators(services)));
   for (const router of [
     demoRoutes(services),

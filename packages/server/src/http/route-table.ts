@@ -1,0 +1,20 @@
+import type { AppServices } from '../app-services.js';
+import { conversationRoutes } from '../routes/conversations.js';
+import { healthRoutes } from '../routes/health.js';
+import { messageRoutes } from '../routes/messages.js';
+import { conversationStore } from '../stores/conversation-store.js';
+import type { AnyRoute } from './routing/route.js';
+
+/**
+ * Every route of the HTTP API, in one list: each module declares its routes
+ * with `defineRoute` (http/routing/route.ts) and receives only the ports it
+ * uses. The router, the isolation matrix and the OpenAPI document read this.
+ */
+export function routeTable(services: AppServices): AnyRoute[] {
+  const { db, infra } = services;
+  return [
+    ...healthRoutes({ knex: db.knex, databaseKind: db.kind, infra }),
+    ...conversationRoutes({ conversations: (owner) => conversationStore(db.knex, owner) }),
+    ...messageRoutes(services),
+  ];
+}
