@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as initial from './20261126000000_initial.js';
 import * as memory from './20261127000100_memory.js';
 import * as identityAndRls from './20261127000900_identity_and_rls.js';
+import * as turnLeases from './20261201100000_turn_leases.js';
 
 /**
  * Migrations are listed statically so the bundled server and CLI carry them
@@ -11,6 +12,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261126000000_initial': initial,
   '20261127000100_memory': memory,
   '20261127000900_identity_and_rls': identityAndRls,
+  '20261201100000_turn_leases': turnLeases,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -6,7 +6,23 @@ import { JwtKeyring } from './auth/jwt-keyring.js';
 import { SessionRevocations } from './auth/session-revocations.js';
 import { TenantOrigins } from './auth/tenant-origins.js';
 import { SessionService } from './auth/session-service.js';
-import { ActiveTurns } from './agent/active-turns.js';
+import type { Generate } from './agent/model-chain.js';
+import { createModelChain } from './agent/model-chain.js';
+import type { Clock } from './clock/clock.js';
+import type { Owner } from './db/scoped.js';
+import { checkTurnLimits, recordTurnUsage } from './limits/turn-limits.js';
+import {
+  enqueueExtraction,
+  recallForTurn,
+  recalledForEvent,
+  systemPromptWithMemory,
+} from './memory/turn-memory.js';
+import { CircuitBreaker } from './providers/circuit-breaker.js';
+import type { ConversationStore } from './stores/conversation-store.js';
+import { conversationStore } from './stores/conversation-store.js';
+import { DEFAULT_PERSONA } from './tenants/settings.js';
+import type { ToolRuntime } from './tools/runtime/run-tool-calls.js';
+import { TurnRunner } from './turns/turn-runner.js';
 import type { ServerConfig } from './config/env.js';
 import type { Database } from './db/connect.js';
 import type { Infra } from './infra/index.js';
@@ -36,7 +52,15 @@ export interface AppServices {
   providers: ProviderRegistry;
   /** Model chain when a tenant names none, e.g. `['openai:gpt-4o-mini']`. */
   defaultModels: string[];
-  activeTurns: ActiveTurns;
+  /** Streams from a model chain with failover and breakers (agent/model-chain.ts). */
+  generate: Generate;
+  /** Starts turns and knows the ones running in this process. */
+  turns: TurnRunner;
+  /** One user's conversations and messages (stores/conversation-store.ts). */
+  conversations(owner: Owner): ConversationStore;
+  clock: Clock;
+  /** This process, as written on the conversation leases it holds. */
+  instanceId: string;
   /** Tools per tenant (builtins, plugins, HTTP, MCP), the SSRF-safe fetch, the calculator sandbox. */
   tools: ToolService;
   /** Embedder and query-embedding cache for recall and extraction. */
@@ -53,8 +77,10 @@ export function buildServices(parts: {
   providers: ProviderRegistry;
   defaultModels: string[];
   memory: MemoryService;
+  clock: Clock;
+  instanceId: string;
 }): AppServices {
-  const { config, db, infra } = parts;
+  const { config, db, infra, clock, log } = parts;
   const keyring = new JwtKeyring(config.jwtSecret, config.jwtPreviousSecrets);
   // Access tokens live this long, so a revocation must be remembered as long.
   const revocations = new SessionRevocations(
@@ -62,12 +88,14 @@ export function buildServices(parts: {
     infra.pubsub,
     config.jwtAccessTtlSeconds * 1000 + 60_000,
   );
-  return {
+  const tenants = new TenantCache(db.knex, infra.pubsub);
+  const tools = new ToolService({ config, log, knex: db.knex, infra });
+  const services: AppServices = {
     ...parts,
     knex: db.knex,
     apiKeys: new ApiKeyCache(db.knex, infra.pubsub),
-    tenants: new TenantCache(db.knex, infra.pubsub),
-    tools: new ToolService({ config, log: parts.log, knex: db.knex, infra }),
+    tenants,
+    tools,
     sessions: new SessionService(
       db.knex,
       {
@@ -81,6 +109,60 @@ export function buildServices(parts: {
     revocations,
     tenantOrigins: new TenantOrigins(db.knex, infra.pubsub),
     identitySecrets: new IdentitySecrets(db.knex, infra.pubsub, keyring),
-    activeTurns: new ActiveTurns(),
+    conversations: (owner) => conversationStore(db.knex, owner),
+    turns: null as unknown as TurnRunner, // set below: its ports close over the services
+    generate: createModelChain({
+      providers: parts.providers,
+      breaker: new CircuitBreaker(infra.kv, {
+        failureThreshold: config.llm.breakerFailureThreshold,
+        cooldownMs: config.llm.breakerCooldownMs,
+        now: () => clock.now(),
+      }),
+      defaultModels: parts.defaultModels,
+      firstTokenTimeoutMs: config.llm.firstTokenTimeoutMs,
+      idleTokenTimeoutMs: config.llm.idleTokenTimeoutMs,
+      prices: config.llm.prices,
+      clock,
+      log,
+    }),
+  };
+  services.turns = new TurnRunner({
+    sql: db.sql,
+    knex: db.knex,
+    tenants,
+    owns: (owner, id) => conversationStore(db.knex, owner).exists(id),
+    limits: (owner, tenant) => checkTurnLimits(services, owner, tenant),
+    countUsage: (owner, usage) => recordTurnUsage(services, owner, usage),
+    tools,
+    loop: {
+      generate: services.generate,
+      runtime: toolRuntime(services),
+      maxSteps: config.tools.maxSteps,
+      log,
+    },
+    memory: {
+      recall: (tenant, input) => recallForTurn(services, tenant, input),
+      promptSection: systemPromptWithMemory,
+      recalledEvent: recalledForEvent,
+      extract: (job) => enqueueExtraction(services, job),
+    },
+    defaultPersona: DEFAULT_PERSONA,
+    clock,
+    log,
+    instanceId: parts.instanceId,
+    leaseMs: config.turnLeaseMs,
+    historyRows: 40,
+    historyTokens: 6000,
+  });
+  return services;
+}
+
+/** What running tools needs (tools/runtime/run-tool-calls.ts). */
+export function toolRuntime(services: AppServices): ToolRuntime {
+  return {
+    infra: services.infra,
+    fetch: services.tools.fetch,
+    approvalTimeoutMs: services.config.tools.approvalTimeoutMs,
+    log: services.log,
   };
 }

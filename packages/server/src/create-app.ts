@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import type { Clock } from './clock/clock.js';
+import { systemClock } from './clock/clock.js';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type { Middleware } from 'koa';
@@ -62,6 +65,8 @@ export interface CreateAppOptions {
   embedder?: Embedder;
   /** Run migrations on start (default true). */
   migrate?: boolean;
+  /** Time for every timeout, expiry and schedule (tests pass a ManualClock). */
+  clock?: Clock;
 }
 
 export interface ParleyApp {
@@ -108,6 +113,8 @@ export async function createApp(
     infra,
     providers: opts.providers ?? built!.registry,
     defaultModels: opts.defaultModels ?? built?.defaultModels ?? ['offline:offline'],
+    clock: opts.clock ?? systemClock,
+    instanceId: randomUUID(),
     memory: new MemoryService(embedder, {
       recallBudgetMs: config.memoryRecallBudgetMs,
       cleanupIntervalMs: config.memoryCleanupIntervalMs,
@@ -183,7 +190,7 @@ export async function createApp(
       return Object.assign(server, { url: `http://${shownHost}:${addr.port}` });
     },
     async close() {
-      services.activeTurns.abortAll();
+      await services.turns.stopAll();
       // Upgraded sockets are invisible to closeAllConnections(): end them first.
       await Promise.all([...wsServers].map((w) => w.close()));
       await Promise.all(

@@ -15,6 +15,7 @@ import {
   sendTurn,
   startProviderApp,
   streamedText,
+  connectionRefused,
 } from './helpers/provider-fixtures.js';
 import type { TestApp } from './helpers/test-app.js';
 import { startTestApp } from './helpers/test-app.js';
@@ -90,7 +91,7 @@ describe('failover down the model chain', () => {
   });
 
   it('fails over when OpenAI cannot be reached at all', async () => {
-    openai().replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
+    openai().replyWithError(connectionRefused());
     anthropicAnswers();
     const { rows } = await sendTurn(t, await tenant(), 'Hi there!');
     expect(rows.at(-1)).toMatchObject({ provider: 'anthropic', content: ANTHROPIC_TEXT });

@@ -1,6 +1,5 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generate } from '../src/agent/generate.js';
 import {
   ANTHROPIC,
   SSE_HEADERS,
@@ -66,17 +65,16 @@ describe('Anthropic through a chat turn', () => {
   it('returns a tool_use call from generate with its assembled input', async () => {
     messages().reply(200, anthropicSse('anthropic-tool-use.chunks.txt'), SSE_HEADERS);
     const deltas: string[] = [];
-    const g = await generate(
-      t.app.services,
-      (await t.app.services.tenants.get(tenant.id))!,
-      [{ role: 'user', content: "What's the weather in Lisbon?" }],
-      new AbortController().signal,
-      'resp-1',
-      (e) => {
+    const g = await t.app.services.generate({
+      models: (await t.app.services.tenants.get(tenant.id))!.settings.models,
+      messages: [{ role: 'user', content: "What's the weather in Lisbon?" }],
+      signal: new AbortController().signal,
+      responseId: 'resp-1',
+      emit: (e) => {
         if (e.type === 'text.delta') deltas.push(e.delta);
       },
-      [{ name: 'weather', description: 'Weather', parameters: { type: 'object' } }],
-    );
+      tools: [{ name: 'weather', description: 'Weather', parameters: { type: 'object' } }],
+    });
     expect(deltas.join('')).toBe("I'll check the current weather in Lisbon for you.");
     expect(g.toolCalls.map((c) => [c.id, c.name, JSON.parse(c.argsJson)])).toEqual([
       ['toolu_01Vriv7B6hUkaHm8uHqLdLbh', 'weather', { location: 'Lisbon' }],

@@ -7,6 +7,7 @@ import {
   sendTurn,
   startProviderApp,
   streamedText,
+  connectionRefused,
 } from './helpers/provider-fixtures.js';
 import type { TestApp } from './helpers/test-app.js';
 
@@ -65,7 +66,7 @@ describe('OpenAI-compatible endpoints', () => {
   });
 
   it('sends the endpoint’s own key, and fails over between compatible endpoints', async () => {
-    nock(OLLAMA).post('/v1/chat/completions').replyWithError({ code: 'ECONNREFUSED' });
+    nock(OLLAMA).post('/v1/chat/completions').replyWithError(connectionRefused());
     const { seen } = endpoint(OPENROUTER, '/api/v1/chat/completions');
     const tenant = await t.createTenant({
       models: ['ollama:llama3.2', 'openrouter:meta-llama/llama-3.1-8b-instruct'],

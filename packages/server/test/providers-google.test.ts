@@ -1,6 +1,5 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generate } from '../src/agent/generate.js';
 import {
   GOOGLE,
   fixtureText,
@@ -55,15 +54,14 @@ describe('Gemini through a chat turn', () => {
 
   it('returns a function call from generate, keeping its thought signature', async () => {
     gemini().reply(200, geminiSse('google-function-call.chunks.txt'), SSE);
-    const g = await generate(
-      t.app.services,
-      (await t.app.services.tenants.get(tenant.id))!,
-      [{ role: 'user', content: "What's the weather in Lisbon?" }],
-      new AbortController().signal,
-      'resp-1',
-      () => {},
-      [{ name: 'weather', description: 'Weather', parameters: { type: 'object' } }],
-    );
+    const g = await t.app.services.generate({
+      models: (await t.app.services.tenants.get(tenant.id))!.settings.models,
+      messages: [{ role: 'user', content: "What's the weather in Lisbon?" }],
+      signal: new AbortController().signal,
+      responseId: 'resp-1',
+      emit: () => {},
+      tools: [{ name: 'weather', description: 'Weather', parameters: { type: 'object' } }],
+    });
     expect(g.error).toBeNull();
     expect(g.toolCalls).toHaveLength(1);
     expect(g.toolCalls[0]).toMatchObject({ name: 'weather' });

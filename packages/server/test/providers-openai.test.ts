@@ -1,6 +1,5 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generate } from '../src/agent/generate.js';
 import type { ToolSpec } from '../src/providers/provider.js';
 import {
   OPENAI,
@@ -76,15 +75,14 @@ describe('OpenAI through a chat turn', () => {
     nock(OPENAI)
       .post('/v1/chat/completions', (b: typeof sent) => ((sent = b), true))
       .reply(200, openaiSse('openai-tool-call.chunks.txt'), SSE_HEADERS);
-    const g = await generate(
-      t.app.services,
-      (await t.app.services.tenants.get(tenant.id))!,
-      [{ role: 'user', content: "What's the weather in Lisbon?" }],
-      new AbortController().signal,
-      'resp-1',
-      () => {},
-      [WEATHER],
-    );
+    const g = await t.app.services.generate({
+      models: (await t.app.services.tenants.get(tenant.id))!.settings.models,
+      messages: [{ role: 'user', content: "What's the weather in Lisbon?" }],
+      signal: new AbortController().signal,
+      responseId: 'resp-1',
+      emit: () => {},
+      tools: [WEATHER],
+    });
     expect(g.error).toBeNull();
     expect(g.toolCalls).toHaveLength(1);
     expect(g.toolCalls[0]).toMatchObject({ id: 'call_45MeOYGbZCdf4xScnnKICwZX', name: 'weather' });
@@ -94,15 +92,14 @@ describe('OpenAI through a chat turn', () => {
 
   it('returns parallel tool calls from generate, both, in order', async () => {
     completions().reply(200, openaiSse('openai-parallel-tool-calls.chunks.txt'), SSE_HEADERS);
-    const g = await generate(
-      t.app.services,
-      (await t.app.services.tenants.get(tenant.id))!,
-      [{ role: 'user', content: 'Weather in Lisbon, and (3+4)*12 km to miles?' }],
-      new AbortController().signal,
-      'resp-2',
-      () => {},
-      [WEATHER, CALCULATOR],
-    );
+    const g = await t.app.services.generate({
+      models: (await t.app.services.tenants.get(tenant.id))!.settings.models,
+      messages: [{ role: 'user', content: 'Weather in Lisbon, and (3+4)*12 km to miles?' }],
+      signal: new AbortController().signal,
+      responseId: 'resp-2',
+      emit: () => {},
+      tools: [WEATHER, CALCULATOR],
+    });
     expect(g.toolCalls.map((c) => [c.name, JSON.parse(c.argsJson)])).toEqual([
       ['weather', { location: 'Lisbon' }],
       ['calculator', { expression: '(3+4)*12 km to miles' }],

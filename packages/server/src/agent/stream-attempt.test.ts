@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatProvider, ProviderChunk, ProviderRequest } from '../providers/provider.js';
 import { ProviderError } from '../providers/provider.js';
+import { ManualClock } from '../clock/manual-clock.js';
 import { streamAttempt } from './stream-attempt.js';
+
+const limits = (clock = new ManualClock(), firstChunkMs = 1000, idleMs = 1000) => ({
+  clock,
+  firstChunkMs,
+  idleMs,
+});
 
 /** A provider scripted by a generator function; records whether its stream was closed. */
 function scripted(
@@ -47,7 +54,7 @@ describe('streamAttempt', () => {
       p,
       { model: 'm', messages: [] },
       new AbortController().signal,
-      1000,
+      limits(),
       h,
     );
     expect(r).toMatchObject({
@@ -71,13 +78,18 @@ describe('streamAttempt', () => {
       yield { type: 'text', text: 'too late' };
     });
     const h = hooks();
-    const r = await streamAttempt(
+    const clock = new ManualClock();
+    const pending = streamAttempt(
       p,
       { model: 'm', messages: [] },
       new AbortController().signal,
-      20,
+      limits(clock, 20),
       h,
     );
+    await clock.advance(19);
+    expect(aborted).toBe(false);
+    await clock.advance(1);
+    const r = await pending;
     expect(r.started).toBe(false);
     expect(r.error).toBeInstanceOf(ProviderError);
     expect(r.error?.retryable).toBe(true);
@@ -94,7 +106,7 @@ describe('streamAttempt', () => {
       p,
       { model: 'm', messages: [] },
       new AbortController().signal,
-      1000,
+      limits(),
       hooks(),
     );
     expect(r).toMatchObject({ text: 'Hel', started: true, error: { retryable: true } });
@@ -108,7 +120,39 @@ describe('streamAttempt', () => {
       await untilAborted(req.signal);
       throw new ProviderError('Request aborted', false);
     });
-    const r = await streamAttempt(p, { model: 'm', messages: [] }, user.signal, 1000, hooks());
+    const r = await streamAttempt(p, { model: 'm', messages: [] }, user.signal, limits(), hooks());
     expect(r).toMatchObject({ text: 'Hel', cancelled: true, error: null });
+  });
+
+  it('ends an answer whose provider goes silent mid-stream, keeping the text, as retryable', async () => {
+    const clock = new ManualClock();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const p = scripted(async function* (req) {
+      yield { type: 'text', text: 'Hel' };
+      await gate;
+      yield { type: 'text', text: 'lo' };
+      await untilAborted(req.signal);
+      throw new ProviderError('Request aborted', false);
+    });
+    const pending = streamAttempt(
+      p,
+      { model: 'm', messages: [] },
+      new AbortController().signal,
+      limits(clock, 1000, 1000),
+      hooks(),
+    );
+    await clock.advance(600);
+    release(); // 'lo' arrives at 600 ms: the silence starts again from there
+    await clock.advance(999);
+    let settled = false;
+    void pending.then(() => (settled = true));
+    await clock.advance(0);
+    expect(settled).toBe(false);
+    await clock.advance(1);
+    const r = await pending;
+    expect(r).toMatchObject({ text: 'Hello', started: true, cancelled: false });
+    expect(r.error?.retryable).toBe(true);
+    expect(r.error?.message).toMatch(/silent for 1000 ms/);
   });
 });

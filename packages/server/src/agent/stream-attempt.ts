@@ -1,3 +1,4 @@
+import type { Clock, TimerHandle } from '../clock/clock.js';
 import type {
   ChatProvider,
   FinishReason,
@@ -28,18 +29,24 @@ export interface AttemptHooks {
   onText(delta: string): void;
 }
 
+export interface AttemptTimeouts {
+  clock: Clock;
+  /** Nothing at all this long after the request: a retryable failure (fail over). */
+  firstChunkMs: number;
+  /** After the first chunk, a silence this long ends the attempt (the answer is incomplete). */
+  idleMs: number;
+}
+
 /**
- * Streams one provider call. The first chunk must arrive within
- * `firstChunkTimeoutMs`, else the call is aborted and reported as a
- * retryable failure so the agent can try the next model. The per-chunk path
- * after that is a plain `await next()`: no timers, no allocations beyond the
- * provider's own.
+ * Streams one provider call. One watchdog timer guards both timeouts: it is
+ * re-armed only when it fires, and each chunk just records the time, so the
+ * per-chunk path is a plain `await next()` with no timer churn.
  */
 export async function streamAttempt(
   provider: ChatProvider,
   request: Omit<ProviderRequest, 'signal'>,
   signal: AbortSignal,
-  firstChunkTimeoutMs: number,
+  timeouts: AttemptTimeouts,
   hooks: AttemptHooks,
 ): Promise<AttemptResult> {
   const result: AttemptResult = {
@@ -51,39 +58,43 @@ export async function streamAttempt(
     cancelled: false,
     error: null,
   };
-  // Our own controller, so a first-token timeout can abort this call alone.
+  if (signal.aborted) {
+    result.cancelled = true;
+    return result;
+  }
+  const { clock } = timeouts;
+  // Our own controller, so a timeout can abort this call alone.
   const controller = new AbortController();
   const forward = (): void => controller.abort(signal.reason);
   signal.addEventListener('abort', forward, { once: true });
-  let timer: NodeJS.Timeout | undefined;
+  let lastChunkAt = clock.now();
+  let timedOut: ProviderError | null = null;
+  let timer: TimerHandle | undefined;
+  const watch = (ms: number): void => {
+    timer = clock.setTimeout(() => {
+      const limit = result.started ? timeouts.idleMs : timeouts.firstChunkMs;
+      const silent = clock.now() - lastChunkAt;
+      if (silent < limit) return watch(limit - silent);
+      timedOut = result.started
+        ? new ProviderError(`${provider.id} went silent for ${limit} ms mid-answer`, true)
+        : new ProviderError(`${provider.id} sent nothing within ${limit} ms`, true);
+      controller.abort(timedOut);
+    }, ms);
+  };
+  watch(timeouts.firstChunkMs);
   let it: AsyncIterator<ProviderChunk> | undefined;
   let exhausted = false;
   try {
-    if (signal.aborted) {
-      result.cancelled = true;
-      return result;
-    }
     it = provider.stream({ ...request, signal: controller.signal })[Symbol.asyncIterator]();
-    const first = await Promise.race([
-      it.next(),
-      new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(resolve, firstChunkTimeoutMs, 'timeout');
-      }),
-    ]);
-    clearTimeout(timer);
-    if (first === 'timeout') {
-      controller.abort(new Error('first-token timeout'));
-      result.error = new ProviderError(
-        `${provider.id} sent nothing within ${firstChunkTimeoutMs} ms`,
-        true,
-      );
-      return result;
-    }
-    for (let r = first; ; r = await it.next()) {
+    for (;;) {
+      const r = await it.next();
       if (r.done) {
         exhausted = true;
         break;
       }
+      // A provider that still yields after its abort: what it says now is not read.
+      if (controller.signal.aborted) break;
+      lastChunkAt = clock.now();
       const chunk = r.value;
       if (!result.started) {
         result.started = true;
@@ -104,11 +115,10 @@ export async function streamAttempt(
           return result;
       }
     }
-    if (signal.aborted) result.cancelled = true;
-    else result.error = new ProviderError(`${provider.id} stream ended without finishing`, true);
-    return result;
+    return ended(result, signal, timedOut, provider.id);
   } catch (err) {
-    if (signal.aborted) result.cancelled = true;
+    if (timedOut) result.error = timedOut;
+    else if (signal.aborted) result.cancelled = true;
     else
       result.error =
         err instanceof ProviderError
@@ -116,10 +126,21 @@ export async function streamAttempt(
           : new ProviderError(String(err), false, undefined, undefined, { cause: err });
     return result;
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     signal.removeEventListener('abort', forward);
     // Like leaving a for-await early: close the provider's stream (and its HTTP request).
-    // Not awaited: after a timeout its next() may still be pending until the abort lands.
     if (it && !exhausted) void Promise.resolve(it.return?.()).catch(() => {});
   }
+}
+
+function ended(
+  result: AttemptResult,
+  signal: AbortSignal,
+  timedOut: ProviderError | null,
+  id: string,
+): AttemptResult {
+  if (timedOut) result.error = timedOut;
+  else if (signal.aborted) result.cancelled = true;
+  else result.error = new ProviderError(`${id} stream ended without finishing`, true);
+  return result;
 }

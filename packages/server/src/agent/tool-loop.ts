@@ -1,25 +1,29 @@
-import type { AppServices } from '../app-services.js';
+import type { Logger } from 'pino';
 import type { ChatMessage, TokenUsage } from '../providers/provider.js';
-import type { CachedTenant } from '../tenants/tenant-cache.js';
-import { recordToolRound } from '../tools/runtime/record-tool-round.js';
+import type { ToolRunHooks, ToolRunScope, ToolRuntime } from '../tools/runtime/run-tool-calls.js';
 import { runToolCalls } from '../tools/runtime/run-tool-calls.js';
+import type { ToolOutcome } from '../tools/runtime/tool-outcome.js';
 import type { ToolSet } from '../tools/tool-set.js';
-import type { EmitFn, Generation } from './generate.js';
-import { generate } from './generate.js';
+import type { EmitFn, Generate, Generation } from './model-chain.js';
 
 /** What the turn persists: every step's text in one answer, summed usage and cost. */
 export interface LoopResult extends Omit<Generation, 'toolCalls'> {
   toolCalls: { id: string; name: string; args: unknown; status: string }[];
 }
 
-export interface LoopScope {
-  tenant: CachedTenant;
-  userId: string;
-  conversationId: string;
-  responseId: string;
+export interface ToolLoopDeps {
+  generate: Generate;
+  runtime: ToolRuntime;
+  maxSteps: number;
+  log: Logger;
+}
+
+export interface ToolLoopTurn {
+  models: readonly string[] | undefined;
   tools: ToolSet;
-  /** Seq of the `tool.completed` event of a call: its tool message gets the same seq. */
-  seqOf: (toolCallId: string) => number;
+  scope: ToolRunScope;
+  /** Stores a round of tool results before the model reads them (fenced by the turn's lease). */
+  recordRound(outcomes: ToolOutcome[]): Promise<void>;
 }
 
 const STEP_LIMIT_NOTE =
@@ -32,15 +36,14 @@ const STEP_LIMIT_NOTE =
  * the answer ends with the text it has.
  */
 export async function generateWithTools(
-  services: AppServices,
-  scope: LoopScope,
+  deps: ToolLoopDeps,
+  turn: ToolLoopTurn,
   messages: ChatMessage[],
   signal: AbortSignal,
-  emit: EmitFn,
+  hooks: ToolRunHooks,
 ): Promise<LoopResult> {
-  const { tenant, responseId, tools } = scope;
-  const maxSteps = services.config.tools.maxSteps;
-  const specs = tools.specs();
+  const { responseId } = turn.scope;
+  const specs = turn.tools.specs();
   const out: LoopResult = {
     text: '',
     usage: null,
@@ -51,15 +54,14 @@ export async function generateWithTools(
     toolCalls: [],
   };
   for (let step = 0; ; step++) {
-    const gen = await generate(
-      services,
-      tenant,
+    const gen = await deps.generate({
+      models: turn.models,
       messages,
-      signal,
+      tools: specs,
       responseId,
-      stepEmit(emit, step, out),
-      specs,
-    );
+      signal,
+      emit: stepEmit(hooks.emit, step, out),
+    });
     out.text += gen.text;
     out.usage = addUsage(out.usage, gen.usage);
     out.costUsd = gen.costUsd === null ? out.costUsd : (out.costUsd ?? 0) + gen.costUsd;
@@ -67,31 +69,25 @@ export async function generateWithTools(
     out.model = gen.model ?? out.model;
     out.error = gen.error;
     if (gen.error || gen.toolCalls.length === 0) return out;
-    if (step > maxSteps) {
-      services.log.warn(
-        { conversationId: scope.conversationId, maxSteps },
+    if (step > deps.maxSteps) {
+      deps.log.warn(
+        { conversationId: turn.scope.conversationId, maxSteps: deps.maxSteps },
         'tool step limit: answer ends here',
       );
       return out;
     }
 
     messages.push({ role: 'assistant', content: gen.text, toolCalls: gen.toolCalls });
-    const toolScope = {
-      tenantId: tenant.id,
-      userId: scope.userId,
-      conversationId: scope.conversationId,
-      responseId,
-    };
     const outcomes = await runToolCalls(
-      services,
-      tools,
+      deps.runtime,
+      turn.tools,
       gen.toolCalls,
-      toolScope,
-      emit,
+      turn.scope,
+      hooks,
       signal,
-      step === maxSteps ? STEP_LIMIT_NOTE : undefined,
+      step === deps.maxSteps ? STEP_LIMIT_NOTE : undefined,
     );
-    await recordToolRound(services.knex, toolScope, outcomes, scope.seqOf);
+    await turn.recordRound(outcomes);
     for (const o of outcomes) {
       messages.push({ role: 'tool', toolCallId: o.call.id, name: o.call.name, content: o.content });
       out.toolCalls.push({ id: o.call.id, name: o.call.name, args: o.args, status: o.status });

@@ -54,6 +54,11 @@ export interface ServerConfig {
   memoryRecallBudgetMs: number;
   /** How often the memory cleanup job runs; 0 disables it. */
   memoryCleanupIntervalMs: number;
+  /**
+   * PARLEY_TURN_LEASE_MS: how long a turn owns its conversation without
+   * renewing; a crashed process's conversations are free again after this.
+   */
+  turnLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -157,6 +162,7 @@ export function loadConfig(
       problems,
       0,
     ),
+    turnLeaseMs: int(env, 'PARLEY_TURN_LEASE_MS', 10_000, problems, 300),
     ...overrides,
   };
   if (config.embedder === 'openai' && !config.openaiApiKey) {

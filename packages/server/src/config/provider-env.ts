@@ -96,6 +96,8 @@ export interface LlmConfig {
   defaultModels: string[] | null;
   /** PARLEY_FIRST_TOKEN_TIMEOUT_MS: a provider silent this long fails over. */
   firstTokenTimeoutMs: number;
+  /** PARLEY_IDLE_TOKEN_TIMEOUT_MS: after the first token, a silence this long ends the answer (incomplete). */
+  idleTokenTimeoutMs: number;
   /** PARLEY_BREAKER_FAILURES: consecutive failures that open a provider's circuit. */
   breakerFailureThreshold: number;
   /** PARLEY_BREAKER_COOLDOWN_MS: how long an open circuit skips before probing. */
@@ -120,6 +122,7 @@ export function loadLlmConfig(env: Env, problems: string[]): LlmConfig {
     compatible: parseCompatibleProviders(get('PARLEY_COMPATIBLE_PROVIDERS'), problems),
     defaultModels: parseModelChain(get('PARLEY_DEFAULT_MODELS'), problems),
     firstTokenTimeoutMs: int('PARLEY_FIRST_TOKEN_TIMEOUT_MS', 30_000),
+    idleTokenTimeoutMs: int('PARLEY_IDLE_TOKEN_TIMEOUT_MS', 30_000),
     breakerFailureThreshold: int('PARLEY_BREAKER_FAILURES', 5),
     breakerCooldownMs: int('PARLEY_BREAKER_COOLDOWN_MS', 30_000),
     prices: parsePrices(get('PARLEY_PRICES_JSON'), problems),

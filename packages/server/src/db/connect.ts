@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import knexFactory from 'knex';
 import type { Knex } from 'knex';
 import { migrationSource } from '../../../../migrations/index.js';
+import type { SqlClient } from './sql-client.js';
+import { pgliteSqlClient, pgSqlClient } from './sql-client.js';
 
 /**
  * Set once per connection instead of per query: with a tenant+user filter a
@@ -26,6 +28,8 @@ export interface DatabaseOptions {
 
 export interface Database {
   knex: Knex;
+  /** Prepared statements for the hot path (db/sql-client.ts). */
+  sql: SqlClient;
   kind: 'postgres' | 'pglite';
   close(): Promise<void>;
 }
@@ -47,7 +51,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       },
       migrations: { migrationSource, tableName: 'knex_migrations' },
     }).withUserParams(userParams);
-    return { knex, kind: 'postgres', close: () => knex.destroy() };
+    return { knex, sql: pgSqlClient(knex), kind: 'postgres', close: () => knex.destroy() };
   }
   return openPglite(opts.dataDir, userParams);
 }
@@ -73,6 +77,7 @@ async function openPglite(
   } as Knex.Config).withUserParams(userParams);
   return {
     knex,
+    sql: pgliteSqlClient(pglite),
     kind: 'pglite',
     close: async () => {
       await knex.destroy(); // knex-pglite closes the PGlite instance with its pool

@@ -2,7 +2,6 @@ import type { AppServices } from '../app-services.js';
 import { conversationRoutes } from '../routes/conversations.js';
 import { healthRoutes } from '../routes/health.js';
 import { messageRoutes } from '../routes/messages.js';
-import { conversationStore } from '../stores/conversation-store.js';
 import type { AnyRoute } from './routing/route.js';
 
 /**
@@ -14,7 +13,7 @@ export function routeTable(services: AppServices): AnyRoute[] {
   const { db, infra } = services;
   return [
     ...healthRoutes({ knex: db.knex, databaseKind: db.kind, infra }),
-    ...conversationRoutes({ conversations: (owner) => conversationStore(db.knex, owner) }),
-    ...messageRoutes(services),
+    ...conversationRoutes({ conversations: services.conversations }),
+    ...messageRoutes({ turns: services.turns }),
   ];
 }

@@ -8,6 +8,7 @@ import {
   isolateNetwork,
   textOf,
   WEATHER_TOOL,
+  connectionRefused,
 } from '../../test/helpers/provider-fixtures.js';
 import { GoogleProvider } from './google-provider.js';
 import type { ChatMessage, ToolSpec } from './provider.js';
@@ -163,7 +164,7 @@ describe('GoogleProvider', () => {
   });
 
   it('treats a refused connection as retryable', async () => {
-    nock(GOOGLE).post(PATH).query(true).replyWithError({ code: 'ECONNREFUSED' });
+    nock(GOOGLE).post(PATH).query(true).replyWithError(connectionRefused());
     const { error } = await collect(hi);
     expect(error?.retryable).toBe(true);
   });

@@ -10,6 +10,7 @@ import {
   textOf,
   WEATHER_TOOL,
   openaiSse,
+  connectionRefused,
 } from '../../test/helpers/provider-fixtures.js';
 import { OpenAIProvider } from './openai-provider.js';
 import type { ChatMessage, ToolSpec } from './provider.js';
@@ -189,9 +190,7 @@ describe('OpenAIProvider', () => {
   });
 
   it('treats a refused connection as retryable', async () => {
-    nock(OPENAI)
-      .post('/v1/chat/completions')
-      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
+    nock(OPENAI).post('/v1/chat/completions').replyWithError(connectionRefused());
     const { error } = await collect(openai(), hi);
     expect(error?.retryable).toBe(true);
   });

@@ -1,8 +1,8 @@
-import OpenAI from 'openai';
 import type {
   ChatCompletionChunk,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
+import { postForSse } from './http-sse-post.js';
 import type {
   ChatMessage,
   ChatProvider,
@@ -12,7 +12,7 @@ import type {
   TokenUsage,
 } from './provider.js';
 import { ProviderError } from './provider.js';
-import { endedEarly, retryAfterMs, statusError, thrownError } from './provider-errors.js';
+import { endedEarly, malformed } from './provider-errors.js';
 
 export interface OpenAIProviderOptions {
   /** Registry id: `openai`, or the name of an OpenAI-compatible endpoint (`ollama`, `openrouter`, …). */
@@ -20,97 +20,83 @@ export interface OpenAIProviderOptions {
   /** Local servers (Ollama, vLLM, LM Studio) often need none: no Authorization header is sent. */
   apiKey?: string | null;
   baseURL?: string;
-  /** Time allowed until the response headers arrive; the agent handles first-token budgets. */
-  timeoutMs?: number;
 }
 
+const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
 /**
- * OpenAI Chat Completions via the official SDK. Also the adapter for every
+ * OpenAI Chat Completions, streamed. Also the adapter for every
  * OpenAI-compatible server: a different id, base URL and (optional) key.
+ * The request and the SSE answer go straight over node:http (see
+ * http-sse-post.ts); the `openai` package only lends its wire types.
+ * Retries are the agent's job (failover), never a silent re-send of a stream.
  */
 export class OpenAIProvider implements ChatProvider {
   readonly id: string;
   readonly offline = false;
-  private readonly client: OpenAI;
+  private readonly url: string;
+  private readonly headers: Record<string, string>;
 
   constructor(opts: OpenAIProviderOptions) {
     this.id = opts.id ?? 'openai';
-    // Retries are the agent's job (failover), never a silent re-send of a stream.
-    this.client = new OpenAI({
-      // The SDK insists on a key; without one, the header is removed below.
-      apiKey: opts.apiKey || 'unused',
-      ...(opts.apiKey ? {} : { defaultHeaders: { authorization: null } }),
-      baseURL: opts.baseURL,
-      // OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment are for OpenAI only,
-      // never sent to a third-party compatible endpoint.
-      ...(this.id === 'openai' ? {} : { organization: null, project: null }),
-      maxRetries: 0,
-      timeout: opts.timeoutMs ?? 60_000,
-      // Failures reach the agent's log as ProviderErrors; the SDK must not print to stderr.
-      logLevel: 'off',
-    });
+    this.url = `${(opts.baseURL ?? OPENAI_BASE_URL).replace(/\/+$/, '')}/chat/completions`;
+    this.headers = opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {};
   }
 
   async *stream(req: ProviderRequest): AsyncIterable<ProviderChunk> {
-    let stream: AsyncIterable<ChatCompletionChunk>;
-    try {
-      stream = await this.client.chat.completions.create(
-        {
-          model: req.model,
-          messages: req.messages.map(toOpenAIMessage),
-          stream: true,
-          stream_options: { include_usage: true },
-          ...(req.maxOutputTokens ? { max_completion_tokens: req.maxOutputTokens } : {}),
-          ...(req.tools?.length
-            ? {
-                tools: req.tools.map((t) => ({
-                  type: 'function' as const,
-                  function: { name: t.name, description: t.description, parameters: t.parameters },
-                })),
-              }
-            : {}),
-        },
-        { signal: req.signal },
-      );
-    } catch (err) {
-      throw toProviderError(err, this.id);
-    }
-    yield* this.readStream(stream);
+    const data = postForSse({
+      vendor: this.id,
+      url: this.url,
+      headers: this.headers,
+      signal: req.signal,
+      body: {
+        model: req.model,
+        messages: req.messages.map(toOpenAIMessage),
+        stream: true,
+        stream_options: { include_usage: true },
+        ...(req.maxOutputTokens ? { max_completion_tokens: req.maxOutputTokens } : {}),
+        ...(req.tools?.length
+          ? {
+              tools: req.tools.map((t) => ({
+                type: 'function' as const,
+                function: { name: t.name, description: t.description, parameters: t.parameters },
+              })),
+            }
+          : {}),
+      },
+    });
+    yield* this.readStream(data);
   }
 
-  private async *readStream(
-    stream: AsyncIterable<ChatCompletionChunk>,
-  ): AsyncIterable<ProviderChunk> {
+  private async *readStream(data: AsyncIterable<string>): AsyncIterable<ProviderChunk> {
     const calls = new Map<number, { id: string; name: string; args: string }>();
     let finish: FinishReason | null = null;
     let usage: TokenUsage | null = null;
-    try {
-      for await (const chunk of stream) {
-        const choice = chunk.choices?.[0];
-        if (choice) {
-          const delta = choice.delta;
-          if (delta?.content) yield { type: 'text', text: delta.content };
-          for (const tc of delta?.tool_calls ?? []) {
-            const entry = calls.get(tc.index) ?? { id: '', name: '', args: '' };
-            if (tc.id) entry.id = tc.id;
-            if (tc.function?.name) entry.name += tc.function.name;
-            if (tc.function?.arguments) entry.args += tc.function.arguments;
-            calls.set(tc.index, entry);
-          }
-          if (choice.finish_reason) finish = mapFinish(choice.finish_reason);
+    for await (const line of data) {
+      if (line === '[DONE]') break;
+      const chunk = this.parse(line);
+      const choice = chunk.choices?.[0];
+      if (choice) {
+        const delta = choice.delta;
+        if (delta?.content) yield { type: 'text', text: delta.content };
+        for (const tc of delta?.tool_calls ?? []) {
+          const entry = calls.get(tc.index) ?? { id: '', name: '', args: '' };
+          if (tc.id) entry.id = tc.id;
+          if (tc.function?.name) entry.name += tc.function.name;
+          if (tc.function?.arguments) entry.args += tc.function.arguments;
+          calls.set(tc.index, entry);
         }
-        if (chunk.usage) {
-          usage = {
-            inputTokens: chunk.usage.prompt_tokens,
-            outputTokens: chunk.usage.completion_tokens,
-          };
-          // With include_usage the usage-only chunk is the last one; don't wait for [DONE].
-          // (Some compatible servers put usage on every chunk, hence the finish check.)
-          if (finish !== null && !choice) break;
-        }
+        if (choice.finish_reason) finish = mapFinish(choice.finish_reason);
       }
-    } catch (err) {
-      throw toProviderError(err, this.id);
+      if (chunk.usage) {
+        usage = {
+          inputTokens: chunk.usage.prompt_tokens,
+          outputTokens: chunk.usage.completion_tokens,
+        };
+        // With include_usage the usage-only chunk is the last one; don't wait for [DONE].
+        // (Some compatible servers put usage on every chunk, hence the finish check.)
+        if (finish !== null && !choice) break;
+      }
     }
     if (finish === null) throw endedEarly(this.id);
     let i = 0;
@@ -120,6 +106,23 @@ export class OpenAIProvider implements ChatProvider {
       yield { type: 'tool-call', call: { id, name: c.name, argsJson: c.args || '{}' } };
     }
     yield { type: 'finish', reason: finish, usage };
+  }
+
+  /** One `data:` payload: a chunk, or an `error` the server sent instead of ending the stream. */
+  private parse(line: string): ChatCompletionChunk {
+    let chunk: ChatCompletionChunk & { error?: { message?: string } };
+    try {
+      chunk = JSON.parse(line) as typeof chunk;
+    } catch (err) {
+      throw malformed(this.id, 'a data line is not JSON', err);
+    }
+    if (chunk.error) {
+      throw new ProviderError(
+        `${this.id} failed mid-stream: ${chunk.error.message ?? 'unknown error'}`,
+        true,
+      );
+    }
+    return chunk;
   }
 }
 
@@ -161,30 +164,4 @@ function toOpenAIMessage(m: ChatMessage): ChatCompletionMessageParam {
     case 'tool':
       return { role: 'tool', tool_call_id: m.toolCallId, content: m.content };
   }
-}
-
-export function toProviderError(err: unknown, vendor = 'openai'): ProviderError {
-  if (err instanceof ProviderError) return err;
-  if (err instanceof OpenAI.APIUserAbortError) {
-    return new ProviderError('Request aborted', false, undefined, undefined, { cause: err });
-  }
-  if (err instanceof OpenAI.APIConnectionError) {
-    return new ProviderError(`${vendor} unreachable: ${err.message}`, true, undefined, undefined, {
-      cause: err,
-    });
-  }
-  if (err instanceof OpenAI.APIError) {
-    // No status: an `error` object inside a 200 stream, i.e. the server gave up mid-answer.
-    if (err.status === undefined) {
-      return new ProviderError(
-        `${vendor} failed mid-stream: ${err.message}`,
-        true,
-        undefined,
-        retryAfterMs(err.headers),
-        { cause: err },
-      );
-    }
-    return statusError(vendor, err.status, err.headers, err.message, err);
-  }
-  return thrownError(vendor, err);
 }

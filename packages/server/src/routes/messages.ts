@@ -1,14 +1,13 @@
-import type { AppServices } from '../app-services.js';
+import type { ServerResponse } from 'node:http';
+import { DomainError } from '../errors/domain-error.js';
 import type { AnyRoute } from '../http/routing/route.js';
 import { defineRoute } from '../http/routing/route.js';
 import { authErrors, errorEnvelope, invalidError, notFoundError } from '../http/schemas/common.js';
 import { messageSchema } from '../http/schemas/conversation.js';
-import { CollectingSink } from '../agent/event-sink.js';
-import { prepareTurn, streamTurn } from '../agent/run-turn.js';
-import { SseWriter } from '../agent/sse-writer.js';
-import { DomainError } from '../errors/domain-error.js';
-import { abortOnDisconnect } from '../tools/runtime/awaiting-human.js';
+import { SseWriter } from '../http/sse-writer.js';
 import type { ClientToolSpec } from '../tools/tool-service.js';
+import type { RunningTurn } from '../turns/running-turn.js';
+import type { TurnRunner } from '../turns/turn-runner.js';
 
 export const sendMessageSchema = {
   type: 'object',
@@ -41,14 +40,19 @@ interface SendBody {
   clientTools?: ClientToolSpec[];
 }
 
-export function messageRoutes(services: AppServices): AnyRoute[] {
+/**
+ * `POST /v1/conversations/:id/messages`: a thin adapter over the turn
+ * runner. Refusals (limits, not found, busy, duplicate) are statuses; after
+ * that the turn's events stream as SSE, or the JSON result comes at the end.
+ */
+export function messageRoutes(deps: { turns: TurnRunner }): AnyRoute[] {
   return [
     defineRoute<SendBody, undefined, { id: string }>({
       method: 'POST',
       path: '/v1/conversations/:id/messages',
       auth: 'user',
       resource: 'Conversation',
-      // Checked with the quotas by prepareTurn, in one Redis call.
+      // Checked with the quotas by the turn runner, in one Redis call.
       rateLimit: 'handler',
       summary: 'Send a message and get the answer, streamed with Accept: text/event-stream',
       tags: ['conversations'],
@@ -73,7 +77,7 @@ export function messageRoutes(services: AppServices): AnyRoute[] {
       },
       async handler(ctx, { body, params }) {
         const user = ctx.state.user!;
-        const turn = await prepareTurn(services, {
+        const turn = await deps.turns.start({
           tenantId: user.tenantId,
           userId: user.userId,
           conversationId: params.id,
@@ -81,45 +85,42 @@ export function messageRoutes(services: AppServices): AnyRoute[] {
           clientMessageId: body.clientMessageId ?? null,
           clientTools: body.clientTools,
         });
-        ctx.set(turn.limitHeaders ?? {});
-        const controller = services.activeTurns.start(turn.input.conversationId);
-        try {
-          if (ctx.accepts('application/json', 'text/event-stream') === 'text/event-stream') {
-            ctx.respond = false;
-            const writer = new SseWriter(ctx.res);
-            // Only a dropped connection cancels; a finished response closes normally.
-            // A turn waiting for a person's approval keeps going (awaiting-human.ts).
-            ctx.res.on('close', () => {
-              if (!ctx.res.writableFinished) abortOnDisconnect(controller);
-            });
-            writer.open({ 'x-request-id': ctx.state.requestId });
-            try {
-              await streamTurn(services, turn, writer, controller.signal);
-            } finally {
-              writer.end();
-            }
-            return;
-          }
-          ctx.res.on('close', () => {
-            if (!ctx.res.writableFinished) abortOnDisconnect(controller);
-          });
-          const sink = new CollectingSink();
-          const outcome = await streamTurn(services, turn, sink, controller.signal);
-          if (outcome.error && !outcome.response) {
-            throw new DomainError(outcome.error.code, outcome.error.message, {
-              message: outcome.userMessage,
-            });
-          }
-          ctx.status = 201;
-          ctx.body = {
-            message: outcome.userMessage,
-            response: outcome.response,
-            error: outcome.error,
-          };
-        } finally {
-          services.activeTurns.finish(turn.input.conversationId, controller);
+        ctx.set(turn.limitHeaders);
+        // Only a dropped connection counts: a finished response closes normally.
+        ctx.res.on('close', () => {
+          if (!ctx.res.writableFinished) turn.clientGone();
+        });
+        if (ctx.accepts('application/json', 'text/event-stream') === 'text/event-stream') {
+          ctx.respond = false;
+          await streamSse(turn, ctx.res);
+          return;
         }
+        const outcome = await turn.done;
+        if (outcome.error && !outcome.response) {
+          throw new DomainError(outcome.error.code, outcome.error.message, {
+            message: outcome.userMessage,
+          });
+        }
+        ctx.status = 201;
+        ctx.body = {
+          message: outcome.userMessage,
+          response: outcome.response,
+          error: outcome.error,
+        };
       },
     }),
   ];
+}
+
+/** Headers set on the context so far (request id, CORS, limits) are already on `res`. */
+async function streamSse(turn: RunningTurn, res: ServerResponse): Promise<void> {
+  const writer = new SseWriter(res);
+  writer.open();
+  const unsubscribe = turn.events.subscribe(writer);
+  try {
+    await turn.done;
+  } finally {
+    unsubscribe();
+    writer.end();
+  }
 }

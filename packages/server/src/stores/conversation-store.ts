@@ -15,6 +15,8 @@ export interface ConversationStore {
   list(page: { limit: number; cursor?: string }): Promise<Page<Conversation>>;
   create(input: { title?: string; metadata?: object }): Promise<Conversation>;
   get(id: string): Promise<Conversation>;
+  /** True when this owner has the conversation (never throws for a malformed id). */
+  exists(id: string): Promise<boolean>;
   rename(id: string, title: string): Promise<Conversation>;
   remove(id: string): Promise<void>;
   messages(id: string, page: { limit: number; afterSeq?: number }): Promise<Page<Message>>;
@@ -38,6 +40,9 @@ export function conversationStore(db: Knex, owner: Owner): ConversationStore {
       return toConversation(row);
     },
     get,
+    async exists(id) {
+      return (await own.findConversation(id, ['id'])) !== null;
+    },
     async rename(id, title) {
       const [row] = await own
         .conversations()
@@ -54,8 +59,10 @@ export function conversationStore(db: Knex, owner: Owner): ConversationStore {
     },
     async messages(id, q) {
       await own.conversation(id, ['id']);
+      // A live answer's row is not a message yet: it arrives as events, then is stored.
       const query = own
         .messages(id)
+        .whereNot('status', 'streaming')
         .orderBy('seq', 'asc')
         .limit(q.limit + 1);
       if (q.afterSeq !== undefined) query.where('seq', '>', q.afterSeq);

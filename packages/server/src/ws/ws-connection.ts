@@ -5,7 +5,7 @@ import type { WebSocket } from 'ws';
 import type { AppServices } from '../app-services.js';
 import { DomainError, isClientFault } from '../errors/domain-error.js';
 
-import { abortOnDisconnect } from '../tools/runtime/awaiting-human.js';
+import type { RunningTurn } from '../turns/running-turn.js';
 import { FrameError, parseClientFrame } from './client-frames.js';
 import type { WsIdentity } from './ws-auth.js';
 import { verifyWsToken } from './ws-auth.js';
@@ -22,11 +22,11 @@ import { replay } from './ws-subscribe.js';
 export class WsConnection {
   readonly sink: WsSink;
   /** This connection's streaming turns, by conversation id. */
-  readonly turns = new Map<string, AbortController>();
+  readonly turns = new Map<string, RunningTurn>();
   /** Turns admitted but not finished, including those still being prepared. */
   inFlight = 0;
   /** Turns still being prepared, by conversation; a cancel that arrives now is remembered. */
-  readonly preparing = new Map<string, { cancelled: boolean }>();
+  readonly preparing = new Map<string, AbortController>();
   /** Every turn's promise, so shutdown can wait for partial answers to be saved. */
   readonly running = new Set<Promise<void>>();
   closed = false;
@@ -196,6 +196,6 @@ export class WsConnection {
     clearTimeout(this.expiryTimer);
     // Like a dropped SSE request: stop generating, keep the partial answer as incomplete
     // (unless the turn waits for an approval: it then finishes in the background).
-    for (const c of this.turns.values()) abortOnDisconnect(c);
+    for (const t of this.turns.values()) t.clientGone();
   }
 }

@@ -74,7 +74,7 @@ export function attachWsServer(
       server.off('upgrade', onUpgrade);
       const running = [...connections].flatMap((c) => [...c.running]);
       for (const c of connections) {
-        for (const turn of c.turns.values()) turn.abort(new Error('server shutting down'));
+        for (const turn of c.turns.values()) turn.cancel('server shutting down');
         c.close(1001, 'server shutting down');
       }
       await Promise.allSettled(running);

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { ParleyEvent, ServerFrame } from '@parley/sdk/protocol';
 import { WebSocket } from 'ws';
-import type { EventSink } from '../agent/event-sink.js';
+import type { EventSink } from '../turns/turn-event-log.js';
 
 /** A client that stops reading this far behind is dropped rather than buffered forever. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;

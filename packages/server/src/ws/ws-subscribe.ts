@@ -30,6 +30,7 @@ export async function replay(
   const rows = await knex('messages')
     .where({ conversation_id: conv.id, ...scope })
     .where('seq', '>', frame.afterSeq ?? 0)
+    .whereNot('status', 'streaming')
     .orderBy('seq', 'asc')
     .limit(REPLAY_LIMIT + 1);
   const more = rows.length > REPLAY_LIMIT;

@@ -1,8 +1,5 @@
-import type { ClientFrame, ParleyEvent } from '@parley/sdk/protocol';
-import type { EventSink } from '../agent/event-sink.js';
-import { prepareTurn, streamTurn } from '../agent/run-turn.js';
+import type { ClientFrame } from '@parley/sdk/protocol';
 import { DomainError, invalid, notFound } from '../errors/domain-error.js';
-import { isUuid } from '../routes/admin-tenants.js';
 import { answerToolApproval, submitClientToolResult } from '../tools/runtime/answer-tool-calls.js';
 import type { WsIdentity } from './ws-auth.js';
 import type { WsConnection } from './ws-connection.js';
@@ -11,15 +8,16 @@ type SendFrame = Extract<ClientFrame, { type: 'message.send' }>;
 type ToolFrame = Extract<ClientFrame, { type: 'tool.result' | 'tool.approval' }>;
 
 /**
- * `message.send`: the same turn as the SSE route, streamed into the socket.
- * Refusals from prepareTurn (not found, busy, duplicate) throw before any
- * event and become an error frame carrying the frame's `ref`.
+ * `message.send`: the same turn as the SSE route, its events sent to this
+ * socket. Refusals from the runner (not found, busy, duplicate, limits)
+ * throw before any event and become an error frame carrying the frame's `ref`.
  */
 export async function runTurn(
   conn: WsConnection,
   user: WsIdentity,
   frame: SendFrame,
 ): Promise<void> {
+  const { conversationId } = frame;
   if (conn.inFlight >= conn.limits.maxInFlight) {
     throw new DomainError(
       'rate_limited',
@@ -27,63 +25,45 @@ export async function runTurn(
       { limit: conn.limits.maxInFlight },
     );
   }
-  if (!isUuid(frame.conversationId)) throw notFound('Conversation');
-  if (conn.preparing.has(frame.conversationId) || conn.turns.has(frame.conversationId)) {
+  if (conn.preparing.has(conversationId) || conn.turns.has(conversationId)) {
     throw new DomainError(
       'conversation_busy',
       'A response is already being generated in this conversation',
     );
   }
   conn.inFlight++;
-  let last: ParleyEvent | undefined;
-  const pending = { cancelled: false };
-  conn.preparing.set(frame.conversationId, pending);
+  const pending = new AbortController();
+  conn.preparing.set(conversationId, pending);
   let done!: () => void;
-  const running = new Promise<void>((resolve) => (done = resolve));
-  conn.running.add(running);
+  conn.running.add(new Promise<void>((resolve) => (done = resolve)));
   try {
-    const { services } = conn;
-    const turn = await prepareTurn(services, {
-      tenantId: user.tenantId,
-      userId: user.userId,
-      conversationId: frame.conversationId,
-      content: frame.content,
-      clientMessageId: frame.clientMessageId ?? null,
-      clientTools: frame.clientTools,
-    }).finally(() => {
-      if (conn.preparing.get(frame.conversationId) === pending) {
-        conn.preparing.delete(frame.conversationId);
-      }
-    });
-    if (conn.closed || pending.cancelled) {
-      await turn.release(); // nobody is listening, or it was cancelled before it began
-      return;
-    }
-    const controller = services.activeTurns.start(frame.conversationId);
-    conn.turns.set(frame.conversationId, controller);
-    const sink: EventSink = {
-      emit: (e) => {
-        if (e.type === 'response.completed' || e.type === 'response.failed') last = e;
-        else conn.sink.emit(e);
-      },
-    };
+    const turn = await conn.services.turns
+      .start(
+        {
+          tenantId: user.tenantId,
+          userId: user.userId,
+          conversationId,
+          content: frame.content,
+          clientMessageId: frame.clientMessageId ?? null,
+          clientTools: frame.clientTools,
+        },
+        pending.signal,
+      )
+      .finally(() => conn.preparing.delete(conversationId));
+    conn.turns.set(conversationId, turn);
+    const unsubscribe = turn.events.subscribe(conn.sink);
+    // Cancelled after the point of no return, or nobody is listening any more.
+    if (pending.signal.aborted) turn.cancel();
+    else if (conn.closed) turn.clientGone();
     try {
-      await streamTurn(services, turn, sink, controller.signal);
-    } catch {
-      // Already reported in-band as response.failed and logged by streamTurn.
+      await turn.done;
     } finally {
-      services.activeTurns.finish(frame.conversationId, controller);
-      if (conn.turns.get(frame.conversationId) === controller) {
-        conn.turns.delete(frame.conversationId);
-      }
+      unsubscribe();
+      if (conn.turns.get(conversationId) === turn) conn.turns.delete(conversationId);
     }
   } finally {
     conn.inFlight--;
-    conn.running.delete(running);
     done();
-    // The turn's last event leaves only now that its lock and slot are free,
-    // so a client may send the next message the moment it sees it.
-    if (last) conn.sink.emit(last);
   }
 }
 
@@ -97,18 +77,16 @@ export async function cancelTurn(
   user: WsIdentity,
   conversationId: string,
 ): Promise<void> {
-  const preparing = conn.preparing.get(conversationId);
-  if (preparing) preparing.cancelled = true; // checked once the turn is prepared: it never starts
-  if (!conn.turns.has(conversationId)) {
-    if (!isUuid(conversationId)) throw notFound('Conversation');
-    const own = await conn.services
-      .knex('conversations')
-      .where({ id: conversationId, tenant_id: user.tenantId, user_id: user.userId })
-      .first('id');
-    if (!own) throw notFound('Conversation');
+  conn.preparing.get(conversationId)?.abort(); // a turn being prepared never starts
+  const turn = conn.services.turns.running(conversationId);
+  if (turn && turn.input.tenantId === user.tenantId && turn.input.userId === user.userId) {
+    turn.cancel();
+    return;
   }
-  // Nothing running is fine: the answer may have finished while the cancel was in flight.
-  conn.services.activeTurns.cancel(conversationId);
+  // Nothing running here is fine (it may have just finished) — but only for the owner.
+  if (!(await conn.services.conversations(user).exists(conversationId))) {
+    throw notFound('Conversation');
+  }
 }
 
 /**

@@ -182,3 +182,14 @@ export async function collectChunks(
 
 export const textOf = (chunks: ProviderChunk[]): string =>
   chunks.map((c) => (c.type === 'text' ? c.text : '')).join('');
+
+/**
+ * What a refused connection looks like to a client: an Error with the
+ * system code (nock needs a real Error to fail a node:http request).
+ */
+export function connectionRefused(host = '127.0.0.1:443'): Error {
+  return Object.assign(new Error(`connect ECONNREFUSED ${host}`), {
+    code: 'ECONNREFUSED',
+    syscall: 'connect',
+  });
+}

@@ -6,6 +6,8 @@ import { verifySignature } from '../../src/tools/http-tools/signature.js';
 import { runToolCalls } from '../../src/tools/runtime/run-tool-calls.js';
 import type { TestApp, TestTenant } from '../helpers/test-app.js';
 import { startTestApp } from '../helpers/test-app.js';
+import { toolRuntime } from '../../src/app-services.js';
+import { collectingHooks } from '../helpers/tool-hooks.js';
 
 /** The tenant's tool endpoint: checks Parley's signature like a real receiver would. */
 let received: Array<{ headers: http.IncomingHttpHeaders; body: string; valid: boolean }> = [];
@@ -60,11 +62,11 @@ async function callTool(tn: TestTenant, argsJson: string) {
   const cached = await t.app.services.tenants.get(tn.id);
   const set = await t.app.services.tools.forTurn(cached!);
   return runToolCalls(
-    t.app.services,
+    toolRuntime(t.app.services),
     set,
     [{ id: 'call_1', name: 'lookup_order', argsJson }],
     { tenantId: tn.id, userId: 'u-1', conversationId: 'c-1', responseId: 'r-1' },
-    () => {},
+    collectingHooks(),
     new AbortController().signal,
   );
 }

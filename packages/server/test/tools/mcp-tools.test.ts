@@ -9,6 +9,8 @@ import { runToolCalls } from '../../src/tools/runtime/run-tool-calls.js';
 import { createTestMcpServer } from '../fixtures/mcp-test-server.mjs';
 import type { TestApp, TestTenant } from '../helpers/test-app.js';
 import { startTestApp } from '../helpers/test-app.js';
+import { toolRuntime } from '../../src/app-services.js';
+import { collectingHooks } from '../helpers/tool-hooks.js';
 
 const STDIO_SERVER = fileURLToPath(new URL('../fixtures/mcp-stdio-server.mjs', import.meta.url));
 let t: TestApp;
@@ -50,11 +52,11 @@ async function toolsFor(tn: TestTenant) {
 
 async function call(tn: TestTenant, name: string, argsJson: string) {
   const [out] = await runToolCalls(
-    t.app.services,
+    toolRuntime(t.app.services),
     await toolsFor(tn),
     [{ id: 'call_1', name, argsJson }],
     { tenantId: tn.id, userId: 'u', conversationId: 'c', responseId: 'r' },
-    () => {},
+    collectingHooks(),
     new AbortController().signal,
   );
   return out!;

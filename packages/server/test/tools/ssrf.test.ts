@@ -8,6 +8,8 @@ import { ToolSet } from '../../src/tools/tool-set.js';
 import { isolateNetwork } from '../helpers/provider-fixtures.js';
 import type { TestApp } from '../helpers/test-app.js';
 import { startTestApp } from '../helpers/test-app.js';
+import { toolRuntime } from '../../src/app-services.js';
+import { collectingHooks } from '../helpers/tool-hooks.js';
 
 // A local server that must never be reached through a blocked address.
 let hits: string[] = [];
@@ -107,7 +109,7 @@ describe('a model that tries to make a tool reach internal addresses', () => {
       argsJson: JSON.stringify({ url }),
     });
     const outcomes = await runToolCalls(
-      t.app.services,
+      toolRuntime(t.app.services),
       set,
       [
         ask('c1', 'http://169.254.169.254/latest/meta-data/iam/security-credentials/'),
@@ -115,7 +117,7 @@ describe('a model that tries to make a tool reach internal addresses', () => {
         ask('c3', `http://localhost:${port}/ok`),
       ],
       { tenantId: 't', userId: 'u', conversationId: 'c', responseId: 'r' },
-      () => {},
+      collectingHooks(),
       new AbortController().signal,
     );
     expect(outcomes.map((o) => o.status)).toEqual(['error', 'error', 'error']);

@@ -5,6 +5,8 @@ import { runToolCalls } from '../../src/tools/runtime/run-tool-calls.js';
 import { ToolSet } from '../../src/tools/tool-set.js';
 import type { TestApp } from '../helpers/test-app.js';
 import { startTestApp } from '../helpers/test-app.js';
+import { toolRuntime } from '../../src/app-services.js';
+import { collectingHooks } from '../helpers/tool-hooks.js';
 
 let t: TestApp;
 const scope = {
@@ -34,11 +36,11 @@ async function run(
 ) {
   const events: any[] = [];
   const outcomes = await runToolCalls(
-    t.app.services,
+    toolRuntime(t.app.services),
     set,
     calls.map(([id, name, argsJson]) => ({ id, name, argsJson })),
     scope,
-    (e) => events.push(e),
+    collectingHooks(events),
     signal,
   );
   return { outcomes, events };

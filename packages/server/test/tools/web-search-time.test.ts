@@ -6,6 +6,8 @@ import { isolateNetwork } from '../helpers/provider-fixtures.js';
 import type { TestApp, TestTenant } from '../helpers/test-app.js';
 import { startTestApp } from '../helpers/test-app.js';
 import { toolFixture } from '../helpers/tool-fixtures.js';
+import { toolRuntime } from '../../src/app-services.js';
+import { collectingHooks } from '../helpers/tool-hooks.js';
 
 let t: TestApp;
 let restore: () => void;
@@ -26,11 +28,11 @@ afterEach(() => restore());
 async function call(tenant: TestTenant, name: string, args: unknown, userId = 'u') {
   const set = await t.app.services.tools.forTurn((await t.app.services.tenants.get(tenant.id))!);
   const [out] = await runToolCalls(
-    t.app.services,
+    toolRuntime(t.app.services),
     set,
     [{ id: 'call_1', name, argsJson: JSON.stringify(args) }],
     { tenantId: tenant.id, userId, conversationId: 'c', responseId: 'r' },
-    () => {},
+    collectingHooks(),
     new AbortController().signal,
   );
   return out!;

@@ -1,9 +1,11 @@
-import type { AppServices } from '../../app-services.js';
-import type { EmitFn } from '../../agent/generate.js';
+import type { ParleyEvent } from '@parley/sdk/protocol';
+import type { Logger } from 'pino';
+import type { Infra } from '../../infra/index.js';
 import type { ToolCallRequest } from '../../providers/provider.js';
+import type { TurnEventInput } from '../../turns/turn-event-log.js';
+import type { SafeFetch } from '../net/safe-fetch.js';
 import type { ResolvedTool, ToolSet } from '../tool-set.js';
 import { schemaProblems } from '../validate-args.js';
-import { markAwaitingHuman } from './awaiting-human.js';
 import { executeWithLimits } from './execute-with-limits.js';
 import { waitForAnswer } from './pending-answers.js';
 import type { ExecutionStatus, ToolOutcome } from './tool-outcome.js';
@@ -22,6 +24,23 @@ export interface ClientToolAnswer {
   error?: string;
 }
 
+/** What running tools needs from the server, built once per instance. */
+export interface ToolRuntime {
+  infra: Pick<Infra, 'kv' | 'pubsub'>;
+  fetch: SafeFetch;
+  approvalTimeoutMs: number;
+  log: Logger;
+}
+
+/** Emits an event of the turn and returns it as sent (with its seq). */
+export type ToolEmit = (e: TurnEventInput) => ParleyEvent;
+
+export interface ToolRunHooks {
+  emit: ToolEmit;
+  /** +1 while a person is being asked (a dropped client must not cancel), -1 after. */
+  awaitingHuman(delta: 1 | -1): void;
+}
+
 interface Step {
   status: ExecutionStatus;
   result: unknown;
@@ -29,10 +48,11 @@ interface Step {
 }
 
 interface Run {
-  services: AppServices;
+  runtime: ToolRuntime;
   call: ToolCallRequest;
   scope: ToolRunScope;
-  emit: EmitFn;
+  emit: ToolEmit;
+  hooks: ToolRunHooks;
   signal: AbortSignal;
 }
 
@@ -49,17 +69,19 @@ const CANCELLED = 'The user cancelled the response';
  * tool results the model reads and can react to.
  */
 export function runToolCalls(
-  services: AppServices,
+  runtime: ToolRuntime,
   tools: ToolSet,
   calls: ToolCallRequest[],
   scope: ToolRunScope,
-  emit: EmitFn,
+  hooks: ToolRunHooks,
   signal: AbortSignal,
   /** When set, no call runs: each is answered with this error (step limit). */
   refuse?: string,
 ): Promise<ToolOutcome[]> {
   return Promise.all(
-    calls.map((call) => runOne({ services, call, scope, emit, signal }, tools, refuse)),
+    calls.map((call) =>
+      runOne({ runtime, call, scope, emit: hooks.emit, hooks, signal }, tools, refuse),
+    ),
   );
 }
 
@@ -90,7 +112,7 @@ async function runOne(run: Run, tools: ToolSet, refuse: string | undefined): Pro
   const durationMs = Math.round(performance.now() - begin);
   // A call that never ran still shows up as started, unless the user stopped it.
   if (!announced && step.status !== 'denied' && step.status !== 'cancelled') announce();
-  emit({
+  const completed = emit({
     type: 'tool.completed',
     responseId,
     toolCallId: call.id,
@@ -107,6 +129,7 @@ async function runOne(run: Run, tools: ToolSet, refuse: string | undefined): Pro
     ...step,
     durationMs,
     content: contentFor(step.status, step.result, step.error),
+    seq: completed.seq,
   };
 }
 
@@ -144,12 +167,12 @@ function checkCall(
 
 /** Pauses on `tool.approval_requested`; null when approved, the refusal otherwise. */
 async function askApproval(run: Run, args: unknown): Promise<Step | null> {
-  const { services, call, scope, emit } = run;
+  const { runtime, call, scope, emit } = run;
   const { responseId, ...where } = scope;
-  // A client that drops now doesn't cancel the turn (see awaiting-human.ts).
-  markAwaitingHuman(run.signal, 1);
+  // A client that drops now doesn't cancel the turn.
+  run.hooks.awaitingHuman(1);
   const answer = await waitForAnswer<{ approved: boolean }>(
-    services.infra,
+    runtime.infra,
     {
       ...where,
       kind: 'approval',
@@ -158,7 +181,7 @@ async function askApproval(run: Run, args: unknown): Promise<Step | null> {
       args,
       requestedAt: new Date().toISOString(),
     },
-    services.config.tools.approvalTimeoutMs,
+    runtime.approvalTimeoutMs,
     run.signal,
     () =>
       emit({
@@ -168,7 +191,7 @@ async function askApproval(run: Run, args: unknown): Promise<Step | null> {
         name: call.name,
         args,
       }),
-  ).finally(() => markAwaitingHuman(run.signal, -1));
+  ).finally(() => run.hooks.awaitingHuman(-1));
   if (answer.answered) {
     return answer.value.approved === true
       ? null
@@ -185,9 +208,9 @@ function execute(run: Run, tool: ResolvedTool, args: unknown): Promise<Step> {
 
 /** Sends `tool.call` and waits for the SDK/widget to post the result. */
 async function onClient(run: Run, tool: ResolvedTool, args: unknown): Promise<Step> {
-  const { services, call, scope, emit } = run;
+  const { runtime, call, scope, emit } = run;
   const answer = await waitForAnswer<ClientToolAnswer>(
-    services.infra,
+    runtime.infra,
     { ...scope, kind: 'client', toolCallId: call.id, name: call.name },
     tool.timeoutMs,
     run.signal,
@@ -212,8 +235,8 @@ async function onClient(run: Run, tool: ResolvedTool, args: unknown): Promise<St
 }
 
 async function onServer(run: Run, tool: ResolvedTool, args: unknown): Promise<Step> {
-  const { services, call, scope, emit } = run;
-  const log = services.log.child({ tool: call.name, toolCallId: call.id });
+  const { runtime, call, scope, emit } = run;
+  const log = runtime.log.child({ tool: call.name, toolCallId: call.id });
   let finished = false;
   const step = await executeWithLimits(
     tool,
@@ -225,7 +248,7 @@ async function onServer(run: Run, tool: ResolvedTool, args: unknown): Promise<St
       toolCallId: call.id,
       log,
       config: tool.config,
-      fetch: services.tools.fetch,
+      fetch: runtime.fetch,
       progress: (p, note) => {
         if (finished) return; // a tool that reports after its end is ignored
         emit({

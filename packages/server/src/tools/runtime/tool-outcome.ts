@@ -13,6 +13,8 @@ export interface ToolOutcome {
   durationMs: number;
   /** The tool message content the model reads next. */
   content: string;
+  /** Seq of its `tool.completed` event: its stored tool message gets the same seq. */
+  seq: number;
 }
 
 const MAX_CONTENT = 16_000;

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ParleyEvent } from '@parley/sdk/protocol';
-import type { EventSink } from './event-sink.js';
+import type { EventSink } from '../turns/turn-event-log.js';
 
 /**
  * Writes protocol events as Server-Sent Events straight to the socket.
