@@ -20,6 +20,7 @@ import {
 import { CircuitBreaker } from './providers/circuit-breaker.js';
 import type { ConversationStore } from './stores/conversation-store.js';
 import { conversationStore } from './stores/conversation-store.js';
+import { replayStore } from './stores/replay-store.js';
 import { DEFAULT_PERSONA } from './tenants/settings.js';
 import type { ToolRuntime } from './tools/runtime/run-tool-calls.js';
 import { TurnRunner } from './turns/turn-runner.js';
@@ -30,6 +31,9 @@ import type { MemoryService } from './memory/memory-service.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { TenantCache } from './tenants/tenant-cache.js';
 import { ToolService } from './tools/tool-service.js';
+
+/** A finished turn's events stay in memory this long for clients that resume late. */
+const TURN_RETAIN_MS = 60_000;
 
 /** Everything a request handler may need, built once per server instance. */
 export interface AppServices {
@@ -153,6 +157,9 @@ export function buildServices(parts: {
     leaseMs: config.turnLeaseMs,
     historyRows: 40,
     historyTokens: 6000,
+    pubsub: infra.pubsub,
+    replay: (owner) => replayStore(db.knex, owner, TURN_RETAIN_MS),
+    retainMs: TURN_RETAIN_MS,
   });
   return services;
 }

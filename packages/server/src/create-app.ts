@@ -129,6 +129,7 @@ export async function createApp(
     services.revocations.start(),
     services.tenantOrigins.start(),
     services.identitySecrets.start(),
+    services.turns.listen(),
   ]);
 
   const koa = new Koa({ proxy: config.trustProxy });

@@ -261,16 +261,23 @@ describe('a turn over WebSocket', () => {
     try {
       const afterSeq = stored[1].seq;
       client.send({ type: 'subscribe', ref: 'sub', conversationId: conv, afterSeq });
-      const done = await client.waitFor((f) => f.type === 'subscribed');
-      const replayed = client.frames.filter((f) => f.type === 'message.created');
-      expect(replayed.map((e) => e.message.content)).toEqual(stored.slice(2).map((m) => m.content));
-      expect(replayed.map((e) => e.seq)).toEqual(stored.slice(2).map((m) => m.seq));
-      expect(done).toMatchObject({
-        conversationId: conv,
-        lastSeq: stored.at(-1).seq,
-        more: false,
-        ref: 'sub',
-      });
+      // The second turn ended a moment ago: its events come back exactly, after `subscribed`.
+      const end = await client.waitFor((f) => f.type === 'response.completed');
+      const frames = client.frames.filter((f) => f.type !== 'ready');
+      expect(frames[0]).toMatchObject({ type: 'subscribed', conversationId: conv, ref: 'sub' });
+      const events = frames.slice(1);
+      expect(events[0]).toMatchObject({ type: 'message.created', seq: stored[2].seq });
+      expect(events[0].message.content).toBe('second');
+      const seqs = events.map((e) => e.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(new Set(seqs).size).toBe(seqs.length);
+      expect(seqs[0]).toBeGreaterThan(afterSeq);
+      const text = events
+        .filter((e) => e.type === 'text.delta')
+        .map((e) => e.delta)
+        .join('');
+      expect(text).toBe(stored.at(-1).content);
+      expect(end.message).toMatchObject({ id: stored.at(-1).id, seq: stored.at(-1).seq });
     } finally {
       await client.close();
     }

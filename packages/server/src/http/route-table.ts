@@ -1,7 +1,7 @@
 import type { AppServices } from '../app-services.js';
 import { conversationRoutes } from '../routes/conversations.js';
 import { healthRoutes } from '../routes/health.js';
-import { messageRoutes } from '../routes/messages.js';
+import { messageRoutes, streamRoutes } from '../routes/messages.js';
 import type { AnyRoute } from './routing/route.js';
 
 /**
@@ -15,5 +15,6 @@ export function routeTable(services: AppServices): AnyRoute[] {
     ...healthRoutes({ knex: db.knex, databaseKind: db.kind, infra }),
     ...conversationRoutes({ conversations: services.conversations }),
     ...messageRoutes({ turns: services.turns }),
+    ...streamRoutes({ turns: services.turns }),
   ];
 }

@@ -9,6 +9,10 @@ import type { EventSink } from '../turns/turn-event-log.js';
  * `flushIntervalMs` (10 ms: below what a reader can see, ~5x fewer writes).
  * Every other event, and the first delta (time to first token), goes out on
  * the next tick together with whatever is buffered.
+ *
+ * A reader that stops reading is not buffered for: past `maxBufferedBytes`
+ * the connection is dropped (`overflowed`), the turn goes on and is stored,
+ * and the client resumes from its last seq (GET …/stream?afterSeq=).
  */
 export class SseWriter implements EventSink {
   private buffer = '';
@@ -17,11 +21,15 @@ export class SseWriter implements EventSink {
   private lastFlush = 0;
   private sawDelta = false;
   private closed = false;
+  private opened = false;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** The reader fell too far behind and was cut off (not a cancel: the turn goes on). */
+  overflowed = false;
 
   constructor(
     private readonly res: ServerResponse,
     private readonly flushIntervalMs = 10,
+    private readonly maxBufferedBytes = 1024 * 1024,
   ) {
     res.on('close', () => {
       this.closed = true;
@@ -39,6 +47,8 @@ export class SseWriter implements EventSink {
       ...headers,
     });
     this.res.flushHeaders();
+    this.opened = true;
+    if (this.buffer !== '') this.immediate ??= setImmediate(this.flush);
     // Comment lines keep proxies from closing an idle stream during long tool calls.
     this.heartbeat = setInterval(() => this.write(': ping\n\n', true), 15_000);
     this.heartbeat.unref();
@@ -71,11 +81,17 @@ export class SseWriter implements EventSink {
 
   private readonly flush = (): void => {
     this.cancelScheduled();
-    if (this.closed || this.buffer === '') return;
+    if (this.closed || !this.opened || this.buffer === '') return;
     this.lastFlush = performance.now();
     const data = this.buffer;
     this.buffer = '';
     this.res.write(data);
+    if (this.res.writableLength > this.maxBufferedBytes) {
+      this.overflowed = true;
+      this.closed = true;
+      clearInterval(this.heartbeat);
+      this.res.destroy();
+    }
   };
 
   private cancelScheduled(): void {
@@ -87,6 +103,7 @@ export class SseWriter implements EventSink {
 
   end(): void {
     clearInterval(this.heartbeat);
+    if (!this.opened && !this.closed) this.open();
     this.flush();
     if (!this.closed) this.res.end();
     this.closed = true;

@@ -29,6 +29,7 @@ export async function* postForSse(opts: SsePostOptions): AsyncGenerator<string> 
     throw statusError(opts.vendor, res.statusCode ?? 0, headersOf(res), vendorMessage(text));
   }
   try {
+    res.setEncoding('utf8'); // decoded natively; the parser works on strings
     for await (const event of readSse(res)) yield event.data;
   } catch (err) {
     throw thrownError(opts.vendor, err);

@@ -86,15 +86,15 @@ export function messageRoutes(deps: { turns: TurnRunner }): AnyRoute[] {
           clientTools: body.clientTools,
         });
         ctx.set(turn.limitHeaders);
-        // Only a dropped connection counts: a finished response closes normally.
-        ctx.res.on('close', () => {
-          if (!ctx.res.writableFinished) turn.clientGone();
-        });
         if (ctx.accepts('application/json', 'text/event-stream') === 'text/event-stream') {
           ctx.respond = false;
           await streamSse(turn, ctx.res);
           return;
         }
+        // Only a dropped connection counts: a finished response closes normally.
+        ctx.res.on('close', () => {
+          if (!ctx.res.writableFinished) turn.clientGone();
+        });
         const outcome = await turn.done;
         if (outcome.error && !outcome.response) {
           throw new DomainError(outcome.error.code, outcome.error.message, {
@@ -113,10 +113,95 @@ export function messageRoutes(deps: { turns: TurnRunner }): AnyRoute[] {
 }
 
 /** Headers set on the context so far (request id, CORS, limits) are already on `res`. */
+interface StreamQuery {
+  afterSeq?: number;
+}
+
+const streamQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { afterSeq: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } },
+};
+
+/**
+ * Resume and follow: `GET …/stream?afterSeq=N` (or `Last-Event-ID: N`) sends
+ * every event after N — stored ones, then the running turn's live ones from
+ * whichever instance runs it — and ends after that turn's last event.
+ * `POST …/cancel` stops the running turn wherever it runs.
+ */
+export function streamRoutes(deps: { turns: TurnRunner }): AnyRoute[] {
+  return [
+    defineRoute<undefined, StreamQuery, { id: string }>({
+      method: 'GET',
+      path: '/v1/conversations/:id/stream',
+      auth: 'user',
+      resource: 'Conversation',
+      summary: 'Resume: the events after afterSeq (or Last-Event-ID), then the live turn',
+      tags: ['conversations'],
+      query: streamQuery,
+      responses: {
+        200: { description: 'Protocol events, in seq order', contentType: 'text/event-stream' },
+        ...invalidError,
+        ...notFoundError,
+        ...authErrors,
+      },
+      async handler(ctx, { query, params }) {
+        const user = ctx.state.user!;
+        const afterSeq = query.afterSeq ?? lastEventId(ctx.get('last-event-id'));
+        const writer = new SseWriter(ctx.res);
+        const following = await deps.turns.follow(user, params.id, afterSeq, writer);
+        ctx.respond = false;
+        writer.open();
+        ctx.res.on('close', () => void following.stop());
+        try {
+          await following.done;
+        } finally {
+          await following.stop();
+          writer.end();
+        }
+      },
+    }),
+    defineRoute<undefined, undefined, { id: string }>({
+      method: 'POST',
+      path: '/v1/conversations/:id/cancel',
+      auth: 'user',
+      resource: 'Conversation',
+      summary: 'Stop the running answer (kept as incomplete), on whichever instance runs it',
+      tags: ['conversations'],
+      responses: {
+        200: {
+          description: 'Whether a turn was running',
+          schema: {
+            type: 'object',
+            required: ['cancelled'],
+            properties: { cancelled: { type: 'boolean' } },
+          },
+          example: { cancelled: true },
+        },
+        ...notFoundError,
+        ...authErrors,
+      },
+      async handler(ctx, { params }) {
+        ctx.body = { cancelled: await deps.turns.cancel(ctx.state.user!, params.id) };
+      },
+    }),
+  ];
+}
+
+/** `Last-Event-ID` is the seq of the last event the client saw; anything else means from 0. */
+function lastEventId(header: string): number {
+  const n = Number(header);
+  return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+}
+
 async function streamSse(turn: RunningTurn, res: ServerResponse): Promise<void> {
   const writer = new SseWriter(res);
   writer.open();
   const unsubscribe = turn.events.subscribe(writer);
+  // A dropped connection cancels; a reader cut off for falling behind does not (it resumes).
+  res.on('close', () => {
+    if (!res.writableFinished && !writer.overflowed) turn.clientGone();
+  });
   try {
     await turn.done;
   } finally {

@@ -89,6 +89,16 @@ export class TurnEventLog {
     return () => this.sinks.delete(sink);
   }
 
+  /** Delivered events after `afterSeq`, in order (a snapshot). */
+  since(afterSeq: number): ParleyEvent[] {
+    return this.events.filter((e) => e.seq > afterSeq && (e.seq <= this.ceiling || this.ended));
+  }
+
+  /** Seq of the first event (the user message): earlier seqs are in the database. */
+  get firstSeq(): number {
+    return this.events[0]?.seq ?? this.seq + 1;
+  }
+
   get subscribers(): number {
     return this.sinks.size;
   }

@@ -2,8 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../errors/domain-error.js';
 import { EMPTY_RECALL } from '../memory/recall.js';
 import { RunningTurn, SEQ_BLOCK } from './running-turn.js';
+import type { Owner } from '../db/scoped.js';
+import { followConversation } from './follow-turn.js';
+import { isUuid } from '../http/routing/route.js';
+import { TurnBus } from './turn-bus.js';
+import type { EventSink, TurnEventLog } from './turn-event-log.js';
 import { beginTurn, historyFor } from './turn-statements.js';
 import type { TurnInput, TurnRunnerDeps } from './turn-types.js';
+
+const MAX_RETAINED = 500;
+
+const sameOwner = (turn: RunningTurn, owner: Owner): boolean =>
+  turn.input.tenantId === owner.tenantId && turn.input.userId === owner.userId;
 
 /**
  * Starts turns and knows the ones running in this process. Everything that
@@ -14,12 +24,26 @@ import type { TurnInput, TurnRunnerDeps } from './turn-types.js';
  */
 export class TurnRunner {
   private readonly turns = new Map<string, RunningTurn>();
+  /** Finished turns' events, newest last, for clients that resume a moment late. */
+  private readonly retained = new Map<string, { turn: RunningTurn; until: number }>();
+  readonly bus: TurnBus;
 
-  constructor(private readonly deps: TurnRunnerDeps) {}
+  constructor(private readonly deps: TurnRunnerDeps) {
+    this.bus = new TurnBus(deps, {
+      logOf: (owner, id) => this.logOf(owner, id),
+      cancelLocal: (owner, id) => this.cancelLocal(owner, id),
+    });
+  }
+
+  /** Listens for other instances' requests (mirror, cancel); returns the stop function. */
+  listen(): Promise<() => Promise<void>> {
+    return this.bus.start();
+  }
 
   /** `signal`: a cancel that arrives while the turn is being prepared means it never starts. */
   async start(input: TurnInput, signal?: AbortSignal): Promise<RunningTurn> {
     const { deps } = this;
+    if (!isUuid(input.conversationId)) throw notFound('Conversation');
     const tenant = await deps.tenants.get(input.tenantId);
     if (!tenant) throw notFound('Conversation');
     const owner = { tenantId: input.tenantId, userId: input.userId };
@@ -82,6 +106,7 @@ export class TurnRunner {
     this.turns.set(input.conversationId, turn);
     void turn.done.finally(() => {
       if (this.turns.get(input.conversationId) === turn) this.turns.delete(input.conversationId);
+      this.retain(turn);
     });
     return turn;
   }
@@ -91,10 +116,72 @@ export class TurnRunner {
     return this.turns.get(conversationId);
   }
 
-  cancel(conversationId: string): boolean {
+  /**
+   * Stops the owner's running turn, wherever it runs: here, or on the
+   * instance that holds its lease. False when no turn is in flight.
+   */
+  async cancel(owner: Owner, conversationId: string): Promise<boolean> {
+    if (!isUuid(conversationId)) throw notFound('Conversation');
+    if (this.cancelLocal(owner, conversationId)) return true;
+    const state = await this.deps.replay(owner).turnState(conversationId);
+    if (!state) throw notFound('Conversation');
+    if (!state.live || !state.instanceId || state.instanceId === this.deps.instanceId) return false;
+    await this.bus.cancelRemote(state.instanceId, owner, conversationId);
+    return true;
+  }
+
+  /** Everything after `afterSeq`, stored then live, from wherever the turn runs (follow-turn.ts). */
+  follow(
+    owner: Owner,
+    conversationId: string,
+    afterSeq: number,
+    sink: EventSink,
+    onStored?: (storedUpTo: number) => void,
+  ) {
+    return followConversation(
+      {
+        replay: this.deps.replay,
+        local: (o, id) => this.logOf(o, id),
+        bus: this.bus,
+        instanceId: this.deps.instanceId,
+      },
+      owner,
+      conversationId,
+      afterSeq,
+      sink,
+      onStored,
+    );
+  }
+
+  private cancelLocal(owner: Owner, conversationId: string): boolean {
     const turn = this.turns.get(conversationId);
-    turn?.cancel();
-    return Boolean(turn);
+    if (!turn || !sameOwner(turn, owner)) return false;
+    turn.cancel();
+    return true;
+  }
+
+  private logOf(owner: Owner, conversationId: string): TurnEventLog | undefined {
+    const turn = this.turns.get(conversationId) ?? this.liveRetained(conversationId)?.turn;
+    return turn && sameOwner(turn, owner) ? turn.events : undefined;
+  }
+
+  private liveRetained(conversationId: string) {
+    const r = this.retained.get(conversationId);
+    if (r && r.until <= this.deps.clock.now()) this.retained.delete(conversationId);
+    return r && r.until > this.deps.clock.now() ? r : undefined;
+  }
+
+  private retain(turn: RunningTurn): void {
+    this.retained.delete(turn.conversationId);
+    this.retained.set(turn.conversationId, {
+      turn,
+      until: this.deps.clock.now() + this.deps.retainMs,
+    });
+    // Bounded: the oldest go first (a Map iterates in insertion order).
+    for (const [id, r] of this.retained) {
+      if (this.retained.size <= MAX_RETAINED && r.until > this.deps.clock.now()) break;
+      this.retained.delete(id);
+    }
   }
 
   get size(): number {

@@ -213,7 +213,7 @@ const FINISH = statement(
   `with c as (
      update conversations set
        last_seq = greatest(last_seq, $8::bigint), seq_ceiling = greatest(last_seq, $8::bigint),
-       lease_until = null, lease_owner = null, updated_at = now()
+       lease_until = null, updated_at = now()
      where id = $1::uuid and tenant_id = $2::uuid and user_id = $3::uuid and lease_token = $4::bigint
      returning id
    ),

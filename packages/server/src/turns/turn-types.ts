@@ -5,6 +5,8 @@ import type { ToolLoopDeps } from '../agent/tool-loop.js';
 import type { Clock } from '../clock/clock.js';
 import type { Owner } from '../db/scoped.js';
 import type { SqlClient } from '../db/sql-client.js';
+import type { PubSub } from '../infra/pubsub.js';
+import type { ReplayStore } from '../stores/replay-store.js';
 import type { RecallResult } from '../memory/recall.js';
 import type { ExtractionJob } from '../memory/turn-memory.js';
 import type { CachedTenant } from '../tenants/tenant-cache.js';
@@ -55,9 +57,15 @@ export interface TurnRunnerDeps {
   defaultPersona: string;
   clock: Clock;
   log: Logger;
+  /** Cross-instance mirroring of turns and cancels (turn-bus.ts). */
+  pubsub: PubSub;
+  /** Stored messages and turn state for resuming clients (stores/replay-store.ts). */
+  replay(owner: Owner): ReplayStore;
   /** This process, as written on the leases it holds. */
   instanceId: string;
   leaseMs: number;
   historyRows: number;
   historyTokens: number;
+  /** How long a finished turn's events stay in memory for clients that resume late. */
+  retainMs: number;
 }

@@ -12,7 +12,8 @@ import { verifyWsToken } from './ws-auth.js';
 import type { WsLimits } from './ws-limits.js';
 import { WsSink } from './ws-sink.js';
 import { answerTool, cancelTurn, runTurn } from './ws-turns.js';
-import { replay } from './ws-subscribe.js';
+import { subscribe } from './ws-subscribe.js';
+import type { Following } from '../turns/follow-turn.js';
 
 /**
  * One client socket: authentication state, frame dispatch and the turns it
@@ -23,6 +24,8 @@ export class WsConnection {
   readonly sink: WsSink;
   /** This connection's streaming turns, by conversation id. */
   readonly turns = new Map<string, RunningTurn>();
+  /** Conversations this socket follows (subscribe), by id. */
+  readonly subscriptions = new Map<string, Following>();
   /** Turns admitted but not finished, including those still being prepared. */
   inFlight = 0;
   /** Turns still being prepared, by conversation; a cancel that arrives now is remembered. */
@@ -124,7 +127,7 @@ export class WsConnection {
       case 'response.cancel':
         return cancelTurn(this, user, frame.conversationId);
       case 'subscribe':
-        return replay(this, user, frame);
+        return subscribe(this, user, frame);
       case 'tool.result':
       case 'tool.approval':
         return answerTool(this, user, frame);
@@ -197,5 +200,7 @@ export class WsConnection {
     // Like a dropped SSE request: stop generating, keep the partial answer as incomplete
     // (unless the turn waits for an approval: it then finishes in the background).
     for (const t of this.turns.values()) t.clientGone();
+    for (const f of this.subscriptions.values()) void f.stop();
+    this.subscriptions.clear();
   }
 }

@@ -78,15 +78,9 @@ export async function cancelTurn(
   conversationId: string,
 ): Promise<void> {
   conn.preparing.get(conversationId)?.abort(); // a turn being prepared never starts
-  const turn = conn.services.turns.running(conversationId);
-  if (turn && turn.input.tenantId === user.tenantId && turn.input.userId === user.userId) {
-    turn.cancel();
-    return;
-  }
-  // Nothing running here is fine (it may have just finished) — but only for the owner.
-  if (!(await conn.services.conversations(user).exists(conversationId))) {
-    throw notFound('Conversation');
-  }
+  // Here or on the instance that runs it. Nothing running is fine (it may have just
+  // finished) — but only for the owner: anyone else's conversation is not found.
+  await conn.services.turns.cancel(user, conversationId);
 }
 
 /**

@@ -71,6 +71,13 @@ export function routeKey(route: Pick<AnyRoute, 'method' | 'path'>): string {
 export const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 export const uuidSchema: JsonSchema = { type: 'string', pattern: UUID_PATTERN };
 
+const UUID = new RegExp(UUID_PATTERN, 'i');
+
+/** An id this API could have issued (anything else cannot exist: a 404, never a query). */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
 /** Path parameter names of a path, in order: `/a/:x/b/:y` → ['x', 'y']. */
 export function paramNames(path: string): string[] {
   return [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
