@@ -191,7 +191,15 @@ export async function createApp(
       return Object.assign(server, { url: `http://${shownHost}:${addr.port}` });
     },
     async close() {
-      await services.turns.stopAll();
+      // Graceful: stop accepting, send WebSocket clients elsewhere, let answers finish
+      // (or store them as incomplete at the deadline), then let go of everything.
+      for (const s of servers) {
+        s.close();
+        s.closeIdleConnections();
+      }
+      for (const w of wsServers) w.drain();
+      const drained = await services.turns.drain(config.drainTimeoutMs);
+      if (drained.finished + drained.interrupted > 0) log.info(drained, 'drained running turns');
       // Upgraded sockets are invisible to closeAllConnections(): end them first.
       await Promise.all([...wsServers].map((w) => w.close()));
       await Promise.all(

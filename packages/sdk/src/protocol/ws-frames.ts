@@ -61,3 +61,9 @@ export const WS_PROTOCOL = 'parley.v1';
 export const WS_PATH = '/v1/ws';
 /** Close code when a connection never authenticated (or let its token lapse). */
 export const WS_CLOSE_UNAUTHORIZED = 4401;
+/**
+ * The server is restarting or shutting down (RFC 6455 1012, Service Restart):
+ * reconnect (to any instance) and resume with `subscribe {afterSeq}`; turns
+ * in flight keep running and their events are not lost.
+ */
+export const WS_CLOSE_RESTARTING = 1012;

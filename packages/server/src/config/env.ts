@@ -59,6 +59,12 @@ export interface ServerConfig {
    * renewing; a crashed process's conversations are free again after this.
    */
   turnLeaseMs: number;
+  /**
+   * PARLEY_DRAIN_TIMEOUT_MS: on SIGTERM, how long running answers may take
+   * to finish before they are stored as incomplete (keep it below the
+   * orchestrator's grace period, e.g. Kubernetes' 30 s).
+   */
+  drainTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -163,6 +169,7 @@ export function loadConfig(
       0,
     ),
     turnLeaseMs: int(env, 'PARLEY_TURN_LEASE_MS', 10_000, problems, 300),
+    drainTimeoutMs: int(env, 'PARLEY_DRAIN_TIMEOUT_MS', 20_000, problems, 0),
     ...overrides,
   };
   if (config.embedder === 'openai' && !config.openaiApiKey) {

@@ -39,9 +39,11 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const knex = knexFactory({
       client: 'pg',
-      connection: opts.url,
+      // PostgreSQL down must mean a 503 within a second, not a request parked for a minute.
+      connection: { connectionString: opts.url, connectionTimeoutMillis: 1000 },
+      acquireConnectionTimeout: 1000,
       pool: {
-        ...(opts.pool ?? { min: 2, max: 10 }),
+        ...(opts.pool ?? { min: 2, max: 20 }),
         afterCreate: (
           conn: PgConnection,
           done: (err: Error | null, conn: PgConnection) => void,

@@ -1,6 +1,7 @@
 import type { ErrorBody } from '@parley/sdk/protocol';
 import type { Middleware } from 'koa';
 import { DomainError, isClientFault } from '../errors/domain-error.js';
+import { isDependencyDown, serviceUnavailable } from '../errors/unavailable.js';
 import { httpStatusOf } from './errors.js';
 
 /**
@@ -23,7 +24,8 @@ export function errorMiddleware(): Middleware {
         requestId: ctx.state.requestId as string,
       };
       if (expose && error.details !== undefined) body.details = error.details;
-      if (!expose) ctx.state.log.error({ err }, 'request failed');
+      if (error.code === 'service_unavailable') ctx.state.log.warn({ err }, 'dependency down');
+      else if (!expose) ctx.state.log.error({ err }, 'request failed');
       if (ctx.headerSent) return; // streaming responses report failures in-band
       ctx.status = httpStatusOf(error.code);
       ctx.set(error.headers ?? {});
@@ -34,6 +36,7 @@ export function errorMiddleware(): Middleware {
 
 function toDomainError(err: unknown): DomainError {
   if (err instanceof DomainError) return err;
+  if (isDependencyDown(err)) return serviceUnavailable();
   const e = err as { status?: number; expose?: boolean; message?: string; type?: string };
   // koa / raw-body errors: oversize and malformed bodies carry a 4xx status.
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {

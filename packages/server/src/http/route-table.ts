@@ -12,7 +12,12 @@ import type { AnyRoute } from './routing/route.js';
 export function routeTable(services: AppServices): AnyRoute[] {
   const { db, infra } = services;
   return [
-    ...healthRoutes({ knex: db.knex, databaseKind: db.kind, infra }),
+    ...healthRoutes({
+      knex: db.knex,
+      databaseKind: db.kind,
+      infra,
+      draining: () => services.turns.draining,
+    }),
     ...conversationRoutes({ conversations: services.conversations }),
     ...messageRoutes({ turns: services.turns }),
     ...streamRoutes({ turns: services.turns }),

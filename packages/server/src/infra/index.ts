@@ -43,9 +43,18 @@ export async function createInfra(opts: InfraOptions): Promise<Infra> {
       close: () => queue.close(),
     };
   }
-  const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
-  const subscriber = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
-  await Promise.all([redis.ping(), subscriber.ping()]);
+  // Redis down must mean a fast, honest 503, not requests queued for seconds:
+  // no offline queue, bounded command and connect times, reconnects in the background.
+  const failFast = {
+    enableOfflineQueue: false,
+    commandTimeout: 1000,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times: number) => Math.min(100 * times, 1000),
+  };
+  const redis = new Redis(opts.redisUrl, { ...failFast, enableAutoPipelining: true });
+  const subscriber = new Redis(opts.redisUrl, { ...failFast, maxRetriesPerRequest: null });
+  await Promise.all([ready(redis), ready(subscriber)]);
   // bull (~30 MB resident) is only loaded when Redis is configured.
   const { BullJobQueue } = await import('./bull-job-queue.js');
   const queue = new BullJobQueue(opts.redisUrl, prefix);
@@ -67,3 +76,22 @@ export async function createInfra(opts: InfraOptions): Promise<Infra> {
 }
 
 export type { JobQueue, KeyValueStore, PubSub, RateLimiter };
+
+/** Without an offline queue, nothing may be sent before the first connection is up. */
+async function ready(client: Redis): Promise<void> {
+  if (client.status !== 'ready') {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error): void => {
+        client.off('ready', onReady);
+        reject(err);
+      };
+      const onReady = (): void => {
+        client.off('error', onError);
+        resolve();
+      };
+      client.once('ready', onReady);
+      client.once('error', onError);
+    });
+  }
+  await client.ping();
+}

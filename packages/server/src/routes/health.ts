@@ -11,7 +11,7 @@ const readySchema = {
   type: 'object',
   required: ['status', 'database'],
   properties: {
-    status: { enum: ['ready', 'not_ready'] },
+    status: { enum: ['ready', 'not_ready', 'draining'] },
     database: { type: 'object' },
     redis: { type: 'object' },
     inProcess: { type: 'object' },
@@ -23,6 +23,8 @@ export function healthRoutes(deps: {
   knex: Knex;
   databaseKind: string;
   infra: { kind: 'redis' | 'memory'; ping(): Promise<void> };
+  /** True once a graceful shutdown began: load balancers must stop sending traffic. */
+  draining: () => boolean;
 }): AnyRoute[] {
   return [
     defineRoute({
@@ -47,16 +49,30 @@ export function healthRoutes(deps: {
         503: { description: 'A dependency is down', schema: readySchema },
       },
       async handler(ctx) {
-        const checks = await Promise.allSettled([deps.knex.raw('select 1'), deps.infra.ping()]);
+        // A dependency that does not answer within the probe budget is down for routing purposes.
+        const checks = await Promise.allSettled([
+          within(deps.knex.raw('select 1'), PROBE_MS),
+          within(deps.infra.ping(), PROBE_MS),
+        ]);
         const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unavailable'));
-        const ready = db === 'ok' && redis === 'ok';
+        const ready = db === 'ok' && redis === 'ok' && !deps.draining();
         ctx.status = ready ? 200 : 503;
         ctx.body = {
-          status: ready ? 'ready' : 'not_ready',
+          status: ready ? 'ready' : deps.draining() ? 'draining' : 'not_ready',
           database: { kind: deps.databaseKind, status: db },
           [deps.infra.kind === 'redis' ? 'redis' : 'inProcess']: { status: redis },
         };
       },
     }),
   ];
+}
+
+const PROBE_MS = 150;
+
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('probe timed out')), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -27,6 +27,11 @@ const NOT_STORED: ErrorBody = {
   message: 'The answer could not be stored; please try again shortly',
   details: { stored: false },
 };
+const RESTARTING: ErrorBody = {
+  code: 'service_unavailable',
+  message: 'The server restarted before the answer was complete; please send the message again',
+  details: { retryable: true },
+};
 const INTERNAL: ErrorBody = {
   code: 'internal_error',
   message: 'The response could not be completed',
@@ -61,6 +66,7 @@ export class RunningTurn {
   private text = '';
   private storedChars = 0;
   private leaseLost = false;
+  private shuttingDown = false;
 
   constructor(
     private readonly deps: TurnRunnerDeps,
@@ -108,6 +114,12 @@ export class RunningTurn {
   /** The user stopped the answer: the partial text is kept as incomplete. */
   cancel(reason = 'cancelled by user'): void {
     this.controller.abort(new Error(reason));
+  }
+
+  /** The server stops before the answer is complete: keep it as incomplete, ask to resend. */
+  shutdown(): void {
+    this.shuttingDown = true;
+    this.controller.abort(new Error('server shutting down'));
   }
 
   /** The transport that started the turn went away: cancel, unless a person is being asked. */
@@ -196,7 +208,9 @@ export class RunningTurn {
     if (stored === 'lost') return this.end(userMessage, null, LEASE_LOST);
     const response = stored.message;
     if (response) this.afterStored(response, result, recalled);
-    return this.end(userMessage, response, result.error, result);
+    const error =
+      this.shuttingDown && result.error?.code === 'cancelled' ? RESTARTING : result.error;
+    return this.end(userMessage, response, error, result);
   }
 
   /** Something threw: keep what streamed as incomplete, and say so. */

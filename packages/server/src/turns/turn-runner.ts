@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../errors/domain-error.js';
 import { EMPTY_RECALL } from '../memory/recall.js';
 import { RunningTurn, SEQ_BLOCK } from './running-turn.js';
+import type { TimerHandle } from '../clock/clock.js';
 import type { Owner } from '../db/scoped.js';
 import { followConversation } from './follow-turn.js';
 import { isUuid } from '../http/routing/route.js';
@@ -27,6 +28,8 @@ export class TurnRunner {
   /** Finished turns' events, newest last, for clients that resume a moment late. */
   private readonly retained = new Map<string, { turn: RunningTurn; until: number }>();
   readonly bus: TurnBus;
+  /** Set by `drain`: no new turn starts here. */
+  draining = false;
 
   constructor(private readonly deps: TurnRunnerDeps) {
     this.bus = new TurnBus(deps, {
@@ -44,6 +47,14 @@ export class TurnRunner {
   async start(input: TurnInput, signal?: AbortSignal): Promise<RunningTurn> {
     const { deps } = this;
     if (!isUuid(input.conversationId)) throw notFound('Conversation');
+    if (this.draining) {
+      throw new DomainError(
+        'service_unavailable',
+        'This server is restarting; please try again',
+        { retryAfter: 1 },
+        { 'Retry-After': '1' },
+      );
+    }
     const tenant = await deps.tenants.get(input.tenantId);
     if (!tenant) throw notFound('Conversation');
     const owner = { tenantId: input.tenantId, userId: input.userId };
@@ -188,10 +199,24 @@ export class TurnRunner {
     return this.turns.size;
   }
 
-  /** Ends every running turn (shutdown): each stores what it has and sends its last event. */
-  async stopAll(reason = 'server shutting down'): Promise<void> {
+  /**
+   * Graceful shutdown: no new turns; running ones get until `deadlineMs` to
+   * finish, then each stores what it has as incomplete and tells its client
+   * to send again (a retryable `response.failed`). Resolves when all are stored.
+   */
+  async drain(deadlineMs: number): Promise<{ finished: number; interrupted: number }> {
+    this.draining = true;
     const running = [...this.turns.values()];
-    for (const t of running) t.cancel(reason);
-    await Promise.all(running.map((t) => t.done.catch(() => undefined)));
+    const all = Promise.all(running.map((t) => t.done.catch(() => undefined)));
+    let timer: TimerHandle | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = this.deps.clock.setTimeout(resolve, deadlineMs);
+    });
+    await Promise.race([all, deadline]);
+    this.deps.clock.clearTimeout(timer);
+    const left = [...this.turns.values()];
+    for (const t of left) t.shutdown();
+    await Promise.all(left.map((t) => t.done.catch(() => undefined)));
+    return { finished: running.length - left.length, interrupted: left.length };
   }
 }

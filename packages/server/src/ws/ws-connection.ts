@@ -4,6 +4,7 @@ import { WS_CLOSE_UNAUTHORIZED } from '@parley/sdk/protocol';
 import type { WebSocket } from 'ws';
 import type { AppServices } from '../app-services.js';
 import { DomainError, isClientFault } from '../errors/domain-error.js';
+import { isDependencyDown, serviceUnavailable } from '../errors/unavailable.js';
 
 import type { RunningTurn } from '../turns/running-turn.js';
 import { FrameError, parseClientFrame } from './client-frames.js';
@@ -72,7 +73,8 @@ export class WsConnection {
   }
 
   sendError(err: unknown, ref: string | undefined, fatal = false): void {
-    const known = err instanceof DomainError ? err : null;
+    const known =
+      err instanceof DomainError ? err : isDependencyDown(err) ? serviceUnavailable() : null;
     const expose = known !== null && isClientFault(known.code);
     if (!expose) this.services.log.error({ err }, 'websocket frame failed');
     const error: ErrorBody = {

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WS_PATH, WS_PROTOCOL } from '@parley/sdk/protocol';
+import { WS_CLOSE_RESTARTING, WS_PATH, WS_PROTOCOL } from '@parley/sdk/protocol';
 import { WebSocketServer } from 'ws';
 import type { AppServices } from '../app-services.js';
 import { upgradeToken } from './ws-auth.js';
@@ -11,6 +11,12 @@ import { DEFAULT_WS_LIMITS, WS_HARD_MAX_PAYLOAD } from './ws-limits.js';
 export interface WsServer {
   /** Open connections. */
   readonly size: number;
+  /**
+   * Graceful restart: every client is told to reconnect elsewhere (1012) and
+   * no new socket is accepted; the turns they started go on (their events
+   * can be resumed on another instance).
+   */
+  drain(): void;
   /** Ends every connection (1001), waits for running turns to save, detaches from the server. */
   close(): Promise<void>;
 }
@@ -54,6 +60,11 @@ export function attachWsServer(
     });
   };
   server.on('upgrade', onUpgrade);
+  const refuseUpgrade = (_req: http.IncomingMessage, socket: Duplex): void => {
+    socket.end(
+      'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+    );
+  };
   // Logout / admin revoke on any instance ends the sockets of that session.
   const stopRevocations = services.revocations.onRevoked((e) => {
     for (const c of connections) c.revoked(e.familyIds);
@@ -68,8 +79,17 @@ export function attachWsServer(
     get size() {
       return connections.size;
     },
+    drain() {
+      server.off('upgrade', onUpgrade);
+      server.on('upgrade', refuseUpgrade);
+      for (const c of connections) {
+        c.turns.clear(); // not cancelled: the client resumes them elsewhere
+        c.close(WS_CLOSE_RESTARTING, 'server restarting; reconnect');
+      }
+    },
     async close() {
       clearInterval(heartbeat);
+      server.off('upgrade', refuseUpgrade);
       stopRevocations();
       server.off('upgrade', onUpgrade);
       const running = [...connections].flatMap((c) => [...c.running]);

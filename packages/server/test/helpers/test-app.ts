@@ -68,6 +68,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       logLevel: 'silent',
       port: 0,
       offlineWordDelayMs: 0,
+      drainTimeoutMs: 0,
       ...opts.config,
     },
   );
