@@ -14,5 +14,10 @@ export default function setup(): void {
       '[parley tests] skipped: multi-instance tests (two servers sharing Redis) need TEST_REDIS_URL',
     );
   }
+  if (!db || !redis) {
+    lines.push(
+      '[parley tests] skipped: fault tests (server processes killed, drained, cut off from PostgreSQL/Redis) need TEST_DATABASE_URL and TEST_REDIS_URL',
+    );
+  }
   console.log(lines.join('\n'));
 }

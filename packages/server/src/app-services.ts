@@ -160,6 +160,7 @@ export function buildServices(parts: {
     pubsub: infra.pubsub,
     replay: (owner) => replayStore(db.knex, owner, TURN_RETAIN_MS),
     retainMs: TURN_RETAIN_MS,
+    resumeGraceMs: config.resumeGraceMs,
   });
   return services;
 }

@@ -103,6 +103,7 @@ export async function createApp(
     opts.infra ??
     (await createInfra({
       redisUrl: config.redisUrl,
+      prefix: config.redisPrefix,
       onJobError: (name, err) => log.error({ err, job: name }, 'background job failed'),
     }));
   const built = opts.providers ? null : buildProviders(config);

@@ -14,6 +14,8 @@ export interface ServerConfig {
   databaseUrl: string | null;
   /** `null` selects the in-process queue, pub/sub and rate limiter. */
   redisUrl: string | null;
+  /** PARLEY_REDIS_PREFIX: key prefix, so several deployments can share one Redis. */
+  redisPrefix: string;
   dataDir: string;
   adminToken: string | null;
   jwtSecret: string;
@@ -65,6 +67,12 @@ export interface ServerConfig {
    * orchestrator's grace period, e.g. Kubernetes' 30 s).
    */
   drainTimeoutMs: number;
+  /**
+   * PARLEY_RESUME_GRACE_MS: when the client that started an answer drops,
+   * the answer goes on this long for it (or another tab) to resume; then,
+   * with nobody following, it stops and is kept as incomplete.
+   */
+  resumeGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -169,6 +177,8 @@ export function loadConfig(
       0,
     ),
     turnLeaseMs: int(env, 'PARLEY_TURN_LEASE_MS', 10_000, problems, 300),
+    redisPrefix: str(env, 'PARLEY_REDIS_PREFIX') ?? 'parley:',
+    resumeGraceMs: int(env, 'PARLEY_RESUME_GRACE_MS', 10_000, problems, 0),
     drainTimeoutMs: int(env, 'PARLEY_DRAIN_TIMEOUT_MS', 20_000, problems, 0),
     ...overrides,
   };

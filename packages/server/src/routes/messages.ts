@@ -200,7 +200,7 @@ async function streamSse(turn: RunningTurn, res: ServerResponse): Promise<void> 
   const unsubscribe = turn.events.subscribe(writer);
   // A dropped connection cancels; a reader cut off for falling behind does not (it resumes).
   res.on('close', () => {
-    if (!res.writableFinished && !writer.overflowed) turn.clientGone();
+    if (!res.writableFinished && !writer.overflowed) turn.clientGone(writer);
   });
   try {
     await turn.done;

@@ -9,7 +9,7 @@ import type { LoopResult } from '../agent/tool-loop.js';
 import { generateWithTools } from '../agent/tool-loop.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { recordToolRound } from './record-tool-round.js';
-import type { TurnEventInput } from './turn-event-log.js';
+import type { EventSink, TurnEventInput } from './turn-event-log.js';
 import { TurnEventLog } from './turn-event-log.js';
 import type { Fence, FinishInput } from './turn-statements.js';
 import { finishTurn } from './turn-statements.js';
@@ -122,9 +122,21 @@ export class RunningTurn {
     this.controller.abort(new Error('server shutting down'));
   }
 
-  /** The transport that started the turn went away: cancel, unless a person is being asked. */
-  clientGone(): void {
-    if (this.awaitingHuman === 0) this.cancel('client disconnected');
+  /**
+   * The transport that started the turn went away. A network blip must not
+   * cost the answer: it goes on for the resume grace, and stops only if by
+   * then nobody follows it (a resumed stream, another socket, a mirror) —
+   * and never while a person is being asked to approve a tool.
+   */
+  clientGone(sink?: EventSink): void {
+    if (sink) this.events.unsubscribe(sink);
+    const stopIfAlone = (): void => {
+      if (this.awaitingHuman === 0 && this.events.subscribers === 0) {
+        this.cancel('client disconnected');
+      }
+    };
+    if (this.deps.resumeGraceMs <= 0) return stopIfAlone();
+    this.deps.clock.setTimeout(stopIfAlone, this.deps.resumeGraceMs);
   }
 
   private emit = (e: TurnEventInput): ParleyEvent => {

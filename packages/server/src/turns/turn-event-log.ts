@@ -89,6 +89,11 @@ export class TurnEventLog {
     return () => this.sinks.delete(sink);
   }
 
+  /** Stops sending to `sink` (its client went away). */
+  unsubscribe(sink: EventSink): void {
+    this.sinks.delete(sink);
+  }
+
   /** Delivered events after `afterSeq`, in order (a snapshot). */
   since(afterSeq: number): ParleyEvent[] {
     return this.events.filter((e) => e.seq > afterSeq && (e.seq <= this.ceiling || this.ended));

@@ -68,4 +68,6 @@ export interface TurnRunnerDeps {
   historyTokens: number;
   /** How long a finished turn's events stay in memory for clients that resume late. */
   retainMs: number;
+  /** How long an answer whose client dropped goes on, waiting for the client to resume. */
+  resumeGraceMs: number;
 }

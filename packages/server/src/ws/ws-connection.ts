@@ -201,7 +201,7 @@ export class WsConnection {
     clearTimeout(this.expiryTimer);
     // Like a dropped SSE request: stop generating, keep the partial answer as incomplete
     // (unless the turn waits for an approval: it then finishes in the background).
-    for (const t of this.turns.values()) t.clientGone();
+    for (const t of this.turns.values()) t.clientGone(this.sink);
     for (const f of this.subscriptions.values()) void f.stop();
     this.subscriptions.clear();
   }

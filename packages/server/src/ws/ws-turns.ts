@@ -54,7 +54,7 @@ export async function runTurn(
     const unsubscribe = turn.events.subscribe(conn.sink);
     // Cancelled after the point of no return, or nobody is listening any more.
     if (pending.signal.aborted) turn.cancel();
-    else if (conn.closed) turn.clientGone();
+    else if (conn.closed) turn.clientGone(conn.sink);
     try {
       await turn.done;
     } finally {

@@ -69,6 +69,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       port: 0,
       offlineWordDelayMs: 0,
       drainTimeoutMs: 0,
+      resumeGraceMs: 0,
       ...opts.config,
     },
   );

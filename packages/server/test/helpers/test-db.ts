@@ -9,7 +9,7 @@ export const usingPostgres = Boolean(process.env.TEST_DATABASE_URL);
  * A fresh, migrated database for one test file: a new PostgreSQL database
  * (pgvector enabled) when TEST_DATABASE_URL is set, else in-memory PGlite.
  */
-export async function openTestDatabase(): Promise<Database> {
+export async function openTestDatabase(): Promise<Database & { url?: string }> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
     const db = await openDatabase({ url: null, dataDir: null });
@@ -30,6 +30,7 @@ export async function openTestDatabase(): Promise<Database> {
   await migrateLatest(db);
   return {
     ...db,
+    url: dbUrl.toString(),
     close: async () => {
       await db.close();
       const cleanup = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
