@@ -7,34 +7,63 @@ import type { EventSink } from '../turns/turn-event-log.js';
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 /**
- * Sends frames to one WebSocket. One frame per event (the protocol), but all
- * frames produced in the same tick leave in one socket write: the raw socket
- * is corked around them, so a burst of deltas costs one syscall.
+ * Sends frames to one WebSocket: one frame per event (the protocol), but
+ * frames leave in batches, each batch one socket write (the raw socket is
+ * corked around it). Like SSE, text deltas after a turn's first are held
+ * for at most `flushIntervalMs` (10 ms, below what a reader can see), so a
+ * fast model costs a few writes per turn instead of one per token; every
+ * other frame, and the first delta, leaves on the next tick.
  */
 export class WsSink implements EventSink {
   private queue: string[] = [];
-  private scheduled = false;
+  private immediate: NodeJS.Immediate | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastFlush = 0;
+  /** Responses whose first delta went out (later ones may wait for the next batch). */
+  private readonly streaming = new Set<string>();
 
   constructor(
     private readonly ws: WebSocket,
     private readonly socket: Duplex,
+    private readonly flushIntervalMs = 10,
   ) {}
 
   emit(event: ParleyEvent): void {
-    this.send(event);
+    let urgent = true;
+    if (event.type === 'text.delta') {
+      urgent = !this.streaming.has(event.responseId);
+      this.streaming.add(event.responseId);
+    } else if (event.type === 'response.completed' || event.type === 'response.failed') {
+      if (event.responseId) this.streaming.delete(event.responseId);
+    }
+    this.enqueue(JSON.stringify(event), urgent);
   }
 
   send(frame: ServerFrame): void {
+    this.enqueue(JSON.stringify(frame), true);
+  }
+
+  private enqueue(frame: string, urgent: boolean): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    this.queue.push(JSON.stringify(frame));
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flush);
+    this.queue.push(frame);
+    if (this.immediate) return;
+    if (urgent || performance.now() - this.lastFlush >= this.flushIntervalMs) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.immediate = setImmediate(this.flush);
+    } else if (!this.timer) {
+      this.timer = setTimeout(
+        this.flush,
+        this.lastFlush + this.flushIntervalMs - performance.now(),
+      );
     }
   }
 
   readonly flush = (): void => {
-    this.scheduled = false;
+    if (this.immediate) clearImmediate(this.immediate);
+    clearTimeout(this.timer);
+    this.immediate = undefined;
+    this.timer = undefined;
     const frames = this.queue;
     this.queue = [];
     if (this.ws.readyState !== WebSocket.OPEN || frames.length === 0) return;
@@ -42,6 +71,7 @@ export class WsSink implements EventSink {
       this.ws.terminate();
       return;
     }
+    this.lastFlush = performance.now();
     this.socket.cork();
     for (const f of frames) this.ws.send(f);
     this.socket.uncork();
