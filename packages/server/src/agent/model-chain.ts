@@ -50,6 +50,8 @@ export interface GenerateRequest {
   models: readonly string[] | undefined;
   messages: ChatMessage[];
   tools?: ToolSpec[];
+  /** Recalled memory texts (ProviderRequest.recalled). */
+  recalled?: readonly string[];
   responseId: string;
   signal: AbortSignal;
   emit: EmitFn;
@@ -155,7 +157,12 @@ function attempt(
   const { emit, responseId } = req;
   return streamAttempt(
     provider,
-    { model, messages: req.messages, ...(req.tools?.length ? { tools: req.tools } : {}) },
+    {
+      model,
+      messages: req.messages,
+      ...(req.tools?.length ? { tools: req.tools } : {}),
+      ...(req.recalled?.length ? { recalled: req.recalled } : {}),
+    },
     req.signal,
     {
       clock: deps.clock,

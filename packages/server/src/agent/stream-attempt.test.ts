@@ -118,7 +118,7 @@ describe('streamAttempt', () => {
       yield { type: 'text', text: 'Hel' };
       user.abort(new Error('cancelled by user'));
       await untilAborted(req.signal);
-      throw new ProviderError('Request aborted', false);
+      throw new ProviderError('Request aborted', { retryable: false });
     });
     const r = await streamAttempt(p, { model: 'm', messages: [] }, user.signal, limits(), hooks());
     expect(r).toMatchObject({ text: 'Hel', cancelled: true, error: null });
@@ -133,7 +133,7 @@ describe('streamAttempt', () => {
       await gate;
       yield { type: 'text', text: 'lo' };
       await untilAborted(req.signal);
-      throw new ProviderError('Request aborted', false);
+      throw new ProviderError('Request aborted', { retryable: false });
     });
     const pending = streamAttempt(
       p,

@@ -76,8 +76,10 @@ export async function streamAttempt(
       const silent = clock.now() - lastChunkAt;
       if (silent < limit) return watch(limit - silent);
       timedOut = result.started
-        ? new ProviderError(`${provider.id} went silent for ${limit} ms mid-answer`, true)
-        : new ProviderError(`${provider.id} sent nothing within ${limit} ms`, true);
+        ? new ProviderError(`${provider.id} went silent for ${limit} ms mid-answer`, {
+            retryable: true,
+          })
+        : new ProviderError(`${provider.id} sent nothing within ${limit} ms`, { retryable: true });
       controller.abort(timedOut);
     }, ms);
   };
@@ -123,7 +125,7 @@ export async function streamAttempt(
       result.error =
         err instanceof ProviderError
           ? err
-          : new ProviderError(String(err), false, undefined, undefined, { cause: err });
+          : new ProviderError(String(err), { retryable: false, cause: err });
     return result;
   } finally {
     clock.clearTimeout(timer);
@@ -141,6 +143,7 @@ function ended(
 ): AttemptResult {
   if (timedOut) result.error = timedOut;
   else if (signal.aborted) result.cancelled = true;
-  else result.error = new ProviderError(`${id} stream ended without finishing`, true);
+  else
+    result.error = new ProviderError(`${id} stream ended without finishing`, { retryable: true });
   return result;
 }

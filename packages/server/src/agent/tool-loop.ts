@@ -20,6 +20,7 @@ export interface ToolLoopDeps {
 
 export interface ToolLoopTurn {
   models: readonly string[] | undefined;
+  recalled?: readonly string[];
   tools: ToolSet;
   scope: ToolRunScope;
   /** Stores a round of tool results before the model reads them (fenced by the turn's lease). */
@@ -56,6 +57,7 @@ export async function generateWithTools(
   for (let step = 0; ; step++) {
     const gen = await deps.generate({
       models: turn.models,
+      recalled: turn.recalled,
       messages,
       tools: specs,
       responseId,

@@ -175,10 +175,11 @@ export function toProviderError(err: unknown): ProviderError {
   const Anthropic = sdkModule?.default;
   if (!Anthropic) return thrownError('anthropic', err);
   if (err instanceof Anthropic.APIUserAbortError) {
-    return new ProviderError('Request aborted', false, undefined, undefined, { cause: err });
+    return new ProviderError('Request aborted', { retryable: false, cause: err });
   }
   if (err instanceof Anthropic.APIConnectionError) {
-    return new ProviderError(`anthropic unreachable: ${err.message}`, true, undefined, undefined, {
+    return new ProviderError(`anthropic unreachable: ${err.message}`, {
+      retryable: true,
       cause: err,
     });
   }
@@ -187,10 +188,11 @@ export function toProviderError(err: unknown): ProviderError {
       // An `event: error` mid-stream, e.g. overloaded_error after some text.
       return new ProviderError(
         `anthropic failed mid-stream: ${err.type ?? 'error'}: ${err.apiMessage ?? err.message}`,
-        RETRYABLE_TYPES.has(err.type ?? ''),
-        undefined,
-        retryAfterMs(err.headers),
-        { cause: err },
+        {
+          retryable: RETRYABLE_TYPES.has(err.type ?? ''),
+          retryAfterMs: retryAfterMs(err.headers),
+          cause: err,
+        },
       );
     }
     return statusError('anthropic', err.status, err.headers, err.apiMessage ?? err.message, err);

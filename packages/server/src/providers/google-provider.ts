@@ -101,7 +101,7 @@ export class GoogleProvider implements ChatProvider {
       });
     } catch (err) {
       const fail = (message: string, retryable: boolean): ProviderError =>
-        new ProviderError(message, retryable, undefined, undefined, { cause: err });
+        new ProviderError(message, { retryable, cause: err });
       if (callerSignal.aborted) throw fail('Request aborted', false);
       if (timedOut) throw fail('google timed out before responding', true);
       throw fail(`google unreachable: ${String(err)}`, true);
@@ -112,7 +112,11 @@ export class GoogleProvider implements ChatProvider {
       const err = parseError(await res.text().catch(() => ''));
       const e = statusError('google', res.status, res.headers, err?.message ?? res.statusText);
       const delay = e.retryAfterMs ?? retryDelay(err);
-      throw new ProviderError(e.message, e.retryable, res.status, delay);
+      throw new ProviderError(e.message, {
+        retryable: e.retryable,
+        status: res.status,
+        retryAfterMs: delay,
+      });
     }
     return res;
   }
@@ -134,8 +138,7 @@ async function* readStream(body: AsyncIterable<Uint8Array>): AsyncIterable<Provi
         const status = chunk.error.code;
         throw new ProviderError(
           `google failed mid-stream: ${chunk.error.status ?? ''} ${chunk.error.message ?? ''}`,
-          status === undefined || isRetryableStatus(status),
-          status,
+          { retryable: status === undefined || isRetryableStatus(status), status: status },
         );
       }
       const u = chunk.usageMetadata;

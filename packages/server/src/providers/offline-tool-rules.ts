@@ -17,8 +17,8 @@ const WEATHER = /\bweather\b.*?\b(?:in|for|at)\s+([^?!.]+)/i;
 const WEATHER_ASKED = /\bweather\b/i;
 /** Places that mean "wherever the user lives": answered from recalled memory. */
 const HOME = /^(?:where i live|my (?:city|town|place|home)|home|here)$/i;
-/** The memory block in the system prompt (memory/turn-memory.ts) lists facts as `- User lives in X`. */
-const REMEMBERED_HOME = /^- User lives in (.+?)\.?$/im;
+/** A recalled fact saying where the user lives. */
+const REMEMBERED_HOME = /^User lives in (.+?)\.?$/i;
 
 export function offlineToolStep(req: ProviderRequest): OfflineStep {
   const last = req.messages.at(-1);
@@ -36,14 +36,17 @@ export function offlineToolStep(req: ProviderRequest): OfflineStep {
   }
   if (!offered.has('weather') || !WEATHER_ASKED.test(text)) return null;
   let place = WEATHER.exec(text)?.[1]?.trim() ?? null;
-  if (!place || HOME.test(place)) place = rememberedHome(req.messages);
+  if (!place || HOME.test(place)) place = rememberedHome(req.recalled ?? []);
   return place ? { call: offlineCall('weather', { location: place }) } : null;
 }
 
-/** Where the user lives, if memory recall put it in the system prompt. */
-function rememberedHome(messages: ChatMessage[]): string | null {
-  const system = messages.find((m) => m.role === 'system');
-  return system ? (REMEMBERED_HOME.exec(system.content)?.[1]?.trim() ?? null) : null;
+/** Where the user lives, if memory recalled it for this turn. */
+function rememberedHome(recalled: readonly string[]): string | null {
+  for (const fact of recalled) {
+    const home = REMEMBERED_HOME.exec(fact.trim())?.[1]?.trim();
+    if (home) return home;
+  }
+  return null;
 }
 
 function offlineCall(name: string, args: Record<string, unknown>): ToolCallRequest {

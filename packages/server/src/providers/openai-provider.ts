@@ -119,7 +119,7 @@ export class OpenAIProvider implements ChatProvider {
     if (chunk.error) {
       throw new ProviderError(
         `${this.id} failed mid-stream: ${chunk.error.message ?? 'unknown error'}`,
-        true,
+        { retryable: true },
       );
     }
     return chunk;

@@ -31,13 +31,12 @@ export function statusError(
   detail: string,
   cause?: unknown,
 ): ProviderError {
-  return new ProviderError(
-    `${vendor} returned ${status}: ${detail}`,
-    isRetryableStatus(status),
-    status,
-    retryAfterMs(headers),
-    { cause },
-  );
+  return new ProviderError(`${vendor} returned ${status}: ${detail}`, {
+    retryable: isRetryableStatus(status),
+    status: status,
+    retryAfterMs: retryAfterMs(headers),
+    cause,
+  });
 }
 
 const SOCKET_CODES = new Set([
@@ -74,29 +73,22 @@ export function thrownError(vendor: string, err: unknown): ProviderError {
   if (err instanceof ProviderError) return err;
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof Error && err.name === 'AbortError') {
-    return new ProviderError('Request aborted', false, undefined, undefined, { cause: err });
+    return new ProviderError('Request aborted', { retryable: false, cause: err });
   }
   if (isConnectionError(err)) {
-    return new ProviderError(
-      `${vendor} connection failed: ${message}`,
-      true,
-      undefined,
-      undefined,
-      {
-        cause: err,
-      },
-    );
+    return new ProviderError(`${vendor} connection failed: ${message}`, {
+      retryable: true,
+      cause: err,
+    });
   }
   return malformed(vendor, message, err);
 }
 
 export function malformed(vendor: string, detail: string, cause?: unknown): ProviderError {
-  return new ProviderError(`Malformed ${vendor} stream: ${detail}`, false, undefined, undefined, {
-    cause,
-  });
+  return new ProviderError(`Malformed ${vendor} stream: ${detail}`, { retryable: false, cause });
 }
 
 /** A stream that stopped without its end marker: the connection was cut, so retryable. */
 export function endedEarly(vendor: string): ProviderError {
-  return new ProviderError(`${vendor} stream ended before it finished`, true);
+  return new ProviderError(`${vendor} stream ended before it finished`, { retryable: true });
 }

@@ -30,6 +30,11 @@ export interface ToolSpec {
 export interface ProviderRequest {
   model: string;
   messages: ChatMessage[];
+  /**
+   * What the turn recalled about the user, as plain texts. Models read it in
+   * the system prompt; the offline provider's rules read it here instead.
+   */
+  recalled?: readonly string[];
   tools?: ToolSpec[];
   maxOutputTokens?: number;
   signal: AbortSignal;
@@ -60,14 +65,20 @@ export interface ChatProvider {
  * agent fail over to the next provider in the tenant's chain.
  */
 export class ProviderError extends Error {
+  readonly retryable: boolean;
+  /** The vendor's HTTP status, when the failure was an HTTP answer. */
+  readonly status?: number;
+  /** The vendor's Retry-After, in milliseconds. */
+  readonly retryAfterMs?: number;
+
   constructor(
     message: string,
-    readonly retryable: boolean,
-    readonly status?: number,
-    readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
+    opts: { retryable: boolean; status?: number; retryAfterMs?: number; cause?: unknown },
   ) {
-    super(message, options);
+    super(message, { cause: opts.cause });
     this.name = 'ProviderError';
+    this.retryable = opts.retryable;
+    this.status = opts.status;
+    this.retryAfterMs = opts.retryAfterMs;
   }
 }

@@ -166,6 +166,7 @@ export class RunningTurn {
         deps.loop,
         {
           models: started.tenant.settings.models,
+          recalled: recalled.memories.map((m) => m.text),
           tools: started.tools,
           scope: {
             tenantId: this.input.tenantId,

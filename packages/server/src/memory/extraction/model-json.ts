@@ -30,12 +30,11 @@ export async function askModelForJson(
 export function parseJsonAnswer(text: string): unknown {
   const start = text.indexOf('{');
   const end = text.lastIndexOf('}');
-  if (start < 0 || end < start) throw new ProviderError('model answered without JSON', false);
+  if (start < 0 || end < start)
+    throw new ProviderError('model answered without JSON', { retryable: false });
   try {
     return JSON.parse(text.slice(start, end + 1)) as unknown;
   } catch (err) {
-    throw new ProviderError('model answered with invalid JSON', false, undefined, undefined, {
-      cause: err,
-    });
+    throw new ProviderError('model answered with invalid JSON', { retryable: false, cause: err });
   }
 }

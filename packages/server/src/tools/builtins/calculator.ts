@@ -20,7 +20,15 @@ export function calculatorTool(sandbox: CalculatorSandbox): ToolDefinition<{ exp
     timeoutMs: 5_000,
     async execute({ expression }) {
       const result = await sandbox.evaluate(expression);
-      return { expression, result, summary: `${expression} = ${result}` };
+      // The model gets every digit; people get a readable number.
+      return { expression, result, summary: `${expression} = ${forDisplay(result)}` };
     },
   });
+}
+
+/** Numbers in a result, to 6 significant digits without trailing zeros: 52.195180147936 → 52.1952. */
+export function forDisplay(result: string): string {
+  return result.replace(/-?\d+\.\d{5,}(?:e[-+]?\d+)?/gi, (n) =>
+    String(Number(Number(n).toPrecision(6))),
+  );
 }
