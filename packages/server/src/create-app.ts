@@ -21,38 +21,20 @@ import { createInfra } from './infra/index.js';
 import { createLogger } from './logger.js';
 import { buildProviders } from './providers/build-providers.js';
 import type { ProviderRegistry } from './providers/registry.js';
-import { adminKeyRoutes } from './routes/admin-keys.js';
-import { adminTenantRoutes } from './routes/admin-tenants.js';
 import type { Authenticators } from './http/routing/build-router.js';
 import { buildRouter } from './http/routing/build-router.js';
 import { routeTable } from './http/route-table.js';
 import type { AnyRoute } from './http/routing/route.js';
 import { requireAccountContext } from './auth/account-auth.js';
 import { requireAdmin, requireApiKey, requireUser } from './auth/middleware.js';
-import { demoRoutes } from './routes/demo.js';
-import { sessionRoutes } from './routes/sessions.js';
-import { adminToolRoutes } from './routes/admin-tools.js';
-import { toolAnswerRoutes } from './routes/tool-answers.js';
 import type { Embedder } from './memory/embedder.js';
 import { buildEmbedder } from './memory/build-embedder.js';
 import { checkEmbeddingDimensions } from './memory/check-dimensions.js';
 import { startMemoryJobs } from './memory/memory-jobs.js';
 import { MemoryService } from './memory/memory-service.js';
-import { memoryRoutes } from './routes/memories.js';
-import { meExportRoutes } from './routes/me-export.js';
-import { adminUserEraseRoutes } from './routes/admin-user-erase.js';
 import type { WsServer } from './ws/ws-server.js';
 import { attachWsServer } from './ws/ws-server.js';
-import { widgetAssetRoutes } from './routes/widget-asset.js';
-import type { RouteInfo } from './auth/route-auth.js';
-import { listRoutes } from './auth/route-auth.js';
 import { cors } from './http/cors.js';
-import { accountRoutes } from './routes/accounts.js';
-import { adminIdentityRoutes } from './routes/admin-identity.js';
-import { adminUserRoutes } from './routes/admin-users.js';
-import { identifyRoutes } from './routes/identify.js';
-import { logoutRoutes } from './routes/logout.js';
-import { meRoutes } from './routes/me.js';
 
 export interface CreateAppOptions {
   /** Reuse an open database (tests); otherwise opened from config. */
@@ -76,8 +58,8 @@ export interface ParleyApp {
   callback(): http.RequestListener;
   listen(port?: number, host?: string): Promise<http.Server & { url: string }>;
   close(): Promise<void>;
-  /** Every route with the auth it declares, read from the live routers (isolation tests). */
-  readonly routes: RouteInfo[];
+  /** The route table the router was built from: every route with its auth and schemas. */
+  readonly routes: readonly AnyRoute[];
 }
 
 /** Builds a Parley server. Nothing happens at import; everything here is explicit. */
@@ -121,6 +103,17 @@ export async function createApp(
       cleanupIntervalMs: config.memoryCleanupIntervalMs,
     }),
   });
+  // Every route, from one table. A malformed one (no known auth kind, a path that is not
+  // canonical, no response) stops the start here, before anything runs.
+  const table: readonly AnyRoute[] = routeTable(services);
+  let router: Middleware;
+  try {
+    router = buildRouter(table, authenticators(services));
+  } catch (err) {
+    if (!opts.infra) await infra.close();
+    if (!opts.db) await db.close();
+    throw err;
+  }
   const stops = await Promise.all([
     services.apiKeys.start(),
     services.tenants.start(),
@@ -140,44 +133,14 @@ export async function createApp(
   koa.use(errorMiddleware());
   koa.use(securityHeaders(config));
   koa.use(jsonBody(config.bodyLimitBytes));
-  const table: AnyRoute[] = routeTable(services);
-  koa.use(buildRouter(table, authenticators(services)));
-  for (const router of [
-    demoRoutes(services),
-    widgetAssetRoutes(services),
-    adminTenantRoutes(services),
-    adminKeyRoutes(services),
-    sessionRoutes(services),
-    memoryRoutes(services),
-    meExportRoutes(services),
-    adminUserEraseRoutes(services),
-    adminToolRoutes(services),
-    toolAnswerRoutes(services),
-    identifyRoutes(services),
-    logoutRoutes(services),
-    accountRoutes(services),
-    meRoutes(services),
-    adminIdentityRoutes(services),
-    adminUserRoutes(services),
-  ]) {
-    koa.use(router.routes());
-    koa.use(router.allowedMethods({ throw: true }));
-  }
+  koa.use(router);
 
   const servers = new Set<http.Server>();
   const wsServers = new Set<WsServer>();
   return {
     koa,
     services,
-    get routes() {
-      const declared = table.map((r) => ({
-        method: r.method,
-        path: r.path,
-        name: null,
-        auth: [r.auth],
-      }));
-      return [...declared, ...listRoutes(koa)];
-    },
+    routes: table,
     callback: () => koa.callback(),
     async listen(port = config.port, host = config.host) {
       const server = http.createServer(koa.callback());

@@ -7,6 +7,8 @@ import Koa from 'koa';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorMiddleware } from '../src/http/error-middleware.js';
+import type { Authenticators } from '../src/http/routing/build-router.js';
+import { buildRouter } from '../src/http/routing/build-router.js';
 import { requestIdMiddleware } from '../src/http/request-id.js';
 import { locateWidgetFile, widgetAssetRoutes } from '../src/routes/widget-asset.js';
 import type { TestApp } from './helpers/test-app.js';
@@ -18,7 +20,12 @@ async function serveWidget(locate: () => string | null) {
   const koa = new Koa();
   koa.use(requestIdMiddleware(log));
   koa.use(errorMiddleware());
-  koa.use(widgetAssetRoutes({ log }, { locate }).routes());
+  const open = () => async (_ctx: unknown, next: () => Promise<void>) => next();
+  koa.use(
+    buildRouter(widgetAssetRoutes({ log }, { locate }), {
+      public: open,
+    } as unknown as Authenticators),
+  );
   const server = http.createServer(koa.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

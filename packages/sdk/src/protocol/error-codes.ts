@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
   conversation_busy: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** A WebSocket endpoint was called without the upgrade handshake. */
+  upgrade_required: 426,
   rate_limited: 429,
   /** The client cancelled the response; only seen in `response.failed` events. */
   cancelled: 499,

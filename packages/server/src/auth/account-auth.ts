@@ -8,7 +8,6 @@ import {
   checkKeyOrigin,
   checkTenantOrigin,
 } from './middleware.js';
-import { tagAuth } from './route-auth.js';
 import { keyTypeOf, sha256 } from './secrets.js';
 
 declare module 'koa' {
@@ -25,7 +24,7 @@ declare module 'koa' {
  * account. The password itself is checked by the handler.
  */
 export function requireAccountContext(services: AppServices): Middleware {
-  return tagAuth(async (ctx, next) => {
+  return async (ctx, next) => {
     const token = bearer(ctx.get('authorization'));
     if (!token) throw unauthorized('Send the publishable key or the current session token');
     const type = keyTypeOf(token);
@@ -43,5 +42,5 @@ export function requireAccountContext(services: AppServices): Middleware {
     await checkTenantOrigin(ctx, services, visitor.tenantId);
     ctx.state.account = { tenantId: visitor.tenantId, visitor };
     return next();
-  }, 'account');
+  };
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { AppServices } from '../app-services.js';
 import type { TenantScope } from '../db/scoped.js';
 import type { UserAuth } from '../http/koa-state.js';
+import type { SessionRevocations } from './session-revocations.js';
 import { markUserSessionsRevoked } from './session-service.js';
 
 export interface MergeResult {
@@ -93,7 +93,7 @@ export async function mergeAnonymousUser(
 
 /** After the merge committed: the visitor's old sessions die on every instance. */
 export async function publishMerge(
-  services: AppServices,
+  services: { revocations: Pick<SessionRevocations, 'revoke'> },
   visitor: UserAuth | null,
   merge: MergeResult | null,
 ): Promise<void> {

@@ -7,7 +7,6 @@ import { enforceRateLimit, rateLimitedError, rateLimitHeaders } from '../http/ra
 import { apiKeyRules, effectiveRateLimits, userRules } from '../limits/limit-rules.js';
 import { verifyAccessToken } from './access-token.js';
 import { originAllowed } from './origins.js';
-import { tagAuth } from './route-auth.js';
 import { keyTypeOf, safeEqual, sha256 } from './secrets.js';
 
 export function bearer(header: string | undefined): string | null {
@@ -16,21 +15,15 @@ export function bearer(header: string | undefined): string | null {
   return m ? m[1]! : null;
 }
 
-/**
- * The route whose rate limit is checked together with the quotas, in one
- * Redis call, by prepareTurn (agent/run-turn.ts) instead of by requireUser.
- */
-export const TURN_ROUTE = 'turn';
-
 /** Operator endpoints: the platform admin token, compared in constant time. */
 export function requireAdmin(services: AppServices): Middleware {
-  return tagAuth(async (ctx, next) => {
+  return async (ctx, next) => {
     const expected = services.config.adminToken;
     if (!expected) throw forbidden('Admin API is disabled: set PARLEY_ADMIN_TOKEN');
     const token = bearer(ctx.get('authorization'));
     if (!token || !safeEqual(token, expected)) throw unauthorized('Invalid admin token');
     return next();
-  }, 'admin');
+  };
 }
 
 /**
@@ -38,7 +31,7 @@ export function requireAdmin(services: AppServices): Middleware {
  * (logout, admin revoke) checked from memory. For the WebSocket handler too.
  */
 export async function authenticateAccessToken(
-  services: AppServices,
+  services: Pick<AppServices, 'keyring' | 'revocations'>,
   token: string,
 ): Promise<UserAuth> {
   if (keyTypeOf(token))
@@ -53,7 +46,7 @@ export async function authenticateAccessToken(
 /** A browser origin must be one of the tenant's publishable-key origins (or our own). */
 export async function checkTenantOrigin(
   ctx: Context,
-  services: AppServices,
+  services: Pick<AppServices, 'config' | 'tenantOrigins'>,
   tenantId: string,
 ): Promise<void> {
   const origin = crossOrigin(ctx, services.config.publicUrl);
@@ -70,7 +63,7 @@ export async function checkTenantOrigin(
  */
 export function checkKeyOrigin(
   ctx: Context,
-  services: AppServices,
+  services: Pick<AppServices, 'config'>,
   allowedOrigins: readonly string[],
 ): void {
   const sent = ctx.get('origin');
@@ -100,21 +93,24 @@ export async function checkUserRateLimit(
   return rateLimitHeaders(r);
 }
 
-/** End-user endpoints: a locally verified access JWT (no database), origin, rate limit. */
+/**
+ * End-user endpoints: a locally verified access JWT (no database), origin,
+ * and the request rate unless the route counts it itself (`rateLimit:
+ * 'handler'`: the turn checks it with the quotas in one Redis call).
+ */
 export function requireUser(
   services: AppServices,
   opts: { rateLimit: boolean } = { rateLimit: true },
 ): Middleware {
-  return tagAuth(async (ctx, next) => {
+  return async (ctx, next) => {
     const token = bearer(ctx.get('authorization'));
     if (!token) throw unauthorized('Missing access token');
     const user = await authenticateAccessToken(services, token);
     await checkTenantOrigin(ctx, services, user.tenantId);
-    const turn = (ctx as { _matchedRouteName?: string })._matchedRouteName === TURN_ROUTE;
-    if (opts.rateLimit && !turn) ctx.set(await checkUserRateLimit(services, user));
+    if (opts.rateLimit) ctx.set(await checkUserRateLimit(services, user));
     ctx.state.user = user;
     return next();
-  }, 'user');
+  };
 }
 
 /**
@@ -125,8 +121,7 @@ export function requireApiKey(
   services: AppServices,
   types: ('secret' | 'publishable')[],
 ): Middleware {
-  const kind = types.includes('publishable') ? 'api-key' : 'secret-key';
-  return tagAuth(async (ctx, next) => {
+  return async (ctx, next) => {
     const token = bearer(ctx.get('authorization'));
     const type = token ? keyTypeOf(token) : null;
     if (!token || !type) throw unauthorized('Missing API key');
@@ -144,5 +139,5 @@ export function requireApiKey(
     await enforceRateLimit(ctx, services, apiKeyRules(limits, { ...key, keyId: key.id }, ctx.ip));
     ctx.state.apiKey = { keyId: key.id, tenantId: key.tenantId, type: key.type };
     return next();
-  }, kind);
+  };
 }

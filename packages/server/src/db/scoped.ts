@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { notFound } from '../errors/domain-error.js';
+import { isUuid } from '../util/uuid.js';
 
 /** Whose data a query may touch: an end user of one tenant. */
 export interface Owner {
@@ -8,7 +9,6 @@ export interface Owner {
 }
 
 type Row = Record<string, unknown>;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The one place end-user data is reached from a request: every query starts
@@ -55,7 +55,7 @@ export class UserScope {
 
   /** One of this user's conversations, or null (also for ids that are not UUIDs). */
   async findConversation(id: string, columns: string[] = ['*']): Promise<Row | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     return (await this.conversations().where('conversations.id', id).first(columns)) ?? null;
   }
 

@@ -7,7 +7,9 @@ type Row = Record<string, unknown>;
 const iso = (v: unknown): string =>
   v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString();
 
-export function toEndUser(row: Row): EndUser {
+/** Any users row: a plain one or a `User` model. */
+export function toEndUser(user: object): EndUser {
+  const row = user as Row;
   return {
     id: row.id as string,
     externalId: (row.external_id as string | null) ?? null,

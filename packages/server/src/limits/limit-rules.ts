@@ -8,7 +8,7 @@ const QUARTER_HOUR = 15 * MINUTE;
 
 /** The server defaults, overridden field by field by the tenant's `settings.rateLimits`. */
 export function effectiveRateLimits(
-  config: ServerConfig,
+  config: Pick<ServerConfig, 'limits'>,
   settings: TenantSettings | undefined,
 ): RateLimitDefaults {
   return { ...config.limits.rateLimits, ...settings?.rateLimits };

@@ -1,14 +1,19 @@
-import Router from '@koa/router';
-import type { AppServices } from '../app-services.js';
-import { requireAdmin } from '../auth/middleware.js';
 import { originPattern } from '../auth/origins.js';
 import { generateApiKey } from '../auth/secrets.js';
-import { toApiKey } from '../http/dto.js';
-import { invalid, notFound } from '../errors/domain-error.js';
-import { parseBody } from '../http/validate.js';
-import { findTenant, isUuid } from './admin-tenants.js';
+import { invalid } from '../errors/domain-error.js';
+import type { AnyRoute } from '../http/routing/route.js';
+import { defineRoute } from '../http/routing/route.js';
+import { apiKeyExample, apiKeySchema, createdApiKeySchema } from '../http/schemas/api-key.js';
+import { adminErrors, invalidError, notFoundError, page } from '../http/schemas/common.js';
+import type { ApiKeyStore } from '../stores/api-key-store.js';
 
-const createSchema = {
+interface CreateKey {
+  type: 'secret' | 'publishable';
+  name?: string;
+  allowedOrigins?: string[];
+}
+
+const createBody = {
   type: 'object',
   additionalProperties: false,
   required: ['type'],
@@ -23,67 +28,101 @@ const createSchema = {
   },
 };
 
-export function adminKeyRoutes(services: AppServices): Router {
-  const router = new Router({ prefix: '/v1/admin/tenants/:tenantId/keys' });
-  router.use(requireAdmin(services));
+/** Publishable keys live in browsers, so they only work from origins listed here; secret keys never do. */
+function checkOrigins(body: CreateKey): void {
+  if (body.type === 'publishable' && !body.allowedOrigins?.length) {
+    throw invalid('A publishable key needs at least one allowed origin', [
+      { path: '/allowedOrigins', message: 'required for publishable keys' },
+    ]);
+  }
+  if (body.type === 'secret' && body.allowedOrigins?.length) {
+    throw invalid('Secret keys are for servers and take no allowed origins', [
+      { path: '/allowedOrigins', message: 'not allowed for secret keys' },
+    ]);
+  }
+}
 
-  router.post('/', async (ctx) => {
-    const body = parseBody<{
-      type: 'secret' | 'publishable';
-      name?: string;
-      allowedOrigins?: string[];
-    }>(createSchema, ctx.request.body);
-    if (body.type === 'publishable' && !body.allowedOrigins?.length) {
-      throw invalid('A publishable key needs at least one allowed origin', [
-        { path: '/allowedOrigins', message: 'required for publishable keys' },
-      ]);
-    }
-    if (body.type === 'secret' && body.allowedOrigins?.length) {
-      throw invalid('Secret keys are for servers and take no allowed origins', [
-        { path: '/allowedOrigins', message: 'not allowed for secret keys' },
-      ]);
-    }
-    const tenant = await findTenant(services, ctx.params.tenantId!);
-    const generated = generateApiKey(body.type);
-    const [row] = await services
-      .knex('api_keys')
-      .insert({
-        tenant_id: tenant.id,
-        type: body.type,
-        name: body.name ?? null,
-        prefix: generated.prefix,
-        key_hash: generated.hash,
-        allowed_origins: JSON.stringify(body.allowedOrigins ?? []),
-      })
-      .returning('*');
-    await services.tenantOrigins.changed(tenant.id as string);
-    ctx.status = 201;
-    // The only time the key is ever shown.
-    ctx.body = { ...toApiKey(row), key: generated.key };
-  });
+const tags = ['admin: keys'];
 
-  router.get('/', async (ctx) => {
-    const tenant = await findTenant(services, ctx.params.tenantId!);
-    const rows = await services
-      .knex('api_keys')
-      .where({ tenant_id: tenant.id })
-      .orderBy('created_at', 'desc');
-    ctx.body = { data: rows.map(toApiKey), nextCursor: null };
-  });
-
-  router.delete('/:keyId', async (ctx) => {
-    const tenant = await findTenant(services, ctx.params.tenantId!);
-    if (!isUuid(ctx.params.keyId!)) throw notFound('API key');
-    const [row] = await services
-      .knex('api_keys')
-      .where({ id: ctx.params.keyId, tenant_id: tenant.id })
-      .update({ revoked_at: services.knex.raw('coalesce(revoked_at, now())') })
-      .returning('*');
-    if (!row) throw notFound('API key');
-    await services.apiKeys.revoked(row.key_hash);
-    await services.tenantOrigins.changed(row.tenant_id);
-    ctx.body = toApiKey(row);
-  });
-
-  return router;
+/** A tenant's API keys: created (shown once, stored hashed), listed, revoked. */
+export function adminKeyRoutes(deps: {
+  /** The tenant's key store; a tenant that does not exist is a 404. */
+  keys(tenantId: string): Promise<ApiKeyStore>;
+  /** Caches that must learn at once: allowed origins per tenant, revoked key hashes. */
+  originsChanged(tenantId: string): Promise<void>;
+  keyRevoked(hash: string): Promise<void>;
+}): AnyRoute[] {
+  return [
+    defineRoute<CreateKey, undefined, { tenantId: string }>({
+      method: 'POST',
+      path: '/v1/admin/tenants/:tenantId/keys',
+      auth: 'admin',
+      summary: 'Create an API key; the response is the only time the key is shown',
+      tags,
+      noStore: true,
+      body: createBody,
+      responses: {
+        201: {
+          description: 'The key, with `key` in full this once',
+          schema: createdApiKeySchema,
+          example: { ...apiKeyExample, key: 'pk_live_Q3xvR8mT2kL9pW4sN7bV1cX6zY0aJ5hG' },
+        },
+        ...invalidError,
+        ...notFoundError,
+        ...adminErrors,
+      },
+      async handler(ctx, { body, params }) {
+        checkOrigins(body);
+        const keys = await deps.keys(params.tenantId);
+        const generated = generateApiKey(body.type);
+        const key = await keys.create({ ...body, hash: generated.hash, prefix: generated.prefix });
+        await deps.originsChanged(params.tenantId);
+        ctx.status = 201;
+        ctx.body = { ...key, key: generated.key };
+      },
+    }),
+    defineRoute<undefined, undefined, { tenantId: string }>({
+      method: 'GET',
+      path: '/v1/admin/tenants/:tenantId/keys',
+      auth: 'admin',
+      summary: "List a tenant's keys, newest first (revoked ones too); never the keys themselves",
+      tags,
+      responses: {
+        200: {
+          description: 'Every key of the tenant, in one page',
+          schema: page(apiKeySchema),
+          example: { data: [apiKeyExample], nextCursor: null },
+        },
+        ...notFoundError,
+        ...adminErrors,
+      },
+      async handler(ctx, { params }) {
+        const keys = await deps.keys(params.tenantId);
+        ctx.body = { data: await keys.list(), nextCursor: null };
+      },
+    }),
+    defineRoute<undefined, undefined, { tenantId: string; keyId: string }>({
+      method: 'DELETE',
+      path: '/v1/admin/tenants/:tenantId/keys/:keyId',
+      auth: 'admin',
+      summary: 'Revoke a key: it stops working on every instance at once',
+      tags,
+      responses: {
+        200: {
+          description: 'The revoked key',
+          schema: apiKeySchema,
+          example: { ...apiKeyExample, revokedAt: '2026-12-01T08:00:00.000Z' },
+        },
+        ...notFoundError,
+        ...adminErrors,
+      },
+      async handler(ctx, { params }) {
+        const keys = await deps.keys(params.tenantId);
+        const { key, hash } = await keys.revoke(params.keyId);
+        await deps.keyRevoked(hash);
+        await deps.originsChanged(params.tenantId);
+        ctx.body = key;
+      },
+    }),
+  ];
 }

@@ -1,90 +1,127 @@
-import Router from '@koa/router';
-import type { AppServices } from '../app-services.js';
-import { requireAdmin } from '../auth/middleware.js';
-import { toTenant } from '../http/dto.js';
-import { notFound } from '../errors/domain-error.js';
-import { parseBody, parseQuery } from '../http/validate.js';
+import type { AnyRoute } from '../http/routing/route.js';
+import { defineRoute } from '../http/routing/route.js';
+import {
+  adminErrors,
+  invalidError,
+  notFoundError,
+  page,
+  pageQuery,
+} from '../http/schemas/common.js';
+import {
+  settingsPatchSchema,
+  tenantExample,
+  tenantSchema,
+  tenantSettingsSchema,
+} from '../http/schemas/tenant.js';
+import type { TenantAdminStore } from '../stores/tenant-admin-store.js';
+import type { TenantCache } from '../tenants/tenant-cache.js';
 import type { TenantSettings } from '../tenants/settings.js';
-import { tenantSettingsSchema } from '../tenants/settings.js';
-import { pageQuerySchema, paginate } from './pagination.js';
+import type { SettingsPatch } from '../tenants/settings-patch.js';
 
-const createSchema = {
+const name = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' };
+const createBody = {
   type: 'object',
   additionalProperties: false,
   required: ['name'],
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
-    settings: tenantSettingsSchema,
-  },
+  properties: { name, settings: tenantSettingsSchema },
 };
-const updateSchema = {
+const patchBody = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
-    settings: tenantSettingsSchema,
-  },
+  properties: { name, settings: settingsPatchSchema },
 };
 
-export function adminTenantRoutes(services: AppServices): Router {
-  const router = new Router({ prefix: '/v1/admin/tenants' });
-  router.use(requireAdmin(services));
+const tags = ['admin: tenants'];
+const one = { 200: { description: 'The tenant', schema: tenantSchema, example: tenantExample } };
 
-  router.post('/', async (ctx) => {
-    const body = parseBody<{ name: string; settings?: TenantSettings }>(
-      createSchema,
-      ctx.request.body,
-    );
-    const [row] = await services
-      .knex('tenants')
-      .insert({ name: body.name, settings: body.settings ?? {} })
-      .returning('*');
-    ctx.status = 201;
-    ctx.body = toTenant(row);
-  });
-
-  router.get('/', async (ctx) => {
-    const q = parseQuery<{ limit: number; cursor?: string }>(pageQuerySchema, ctx.query);
-    const page = await paginate(services.knex('tenants'), q, 'created_at');
-    ctx.body = { data: page.rows.map(toTenant), nextCursor: page.nextCursor };
-  });
-
-  router.get('/:tenantId', async (ctx) => {
-    const row = await findTenant(services, ctx.params.tenantId!);
-    ctx.body = toTenant(row);
-  });
-
-  router.patch('/:tenantId', async (ctx) => {
-    const body = parseBody<{ name?: string; settings?: TenantSettings }>(
-      updateSchema,
-      ctx.request.body,
-    );
-    await findTenant(services, ctx.params.tenantId!);
-    const [row] = await services
-      .knex('tenants')
-      .where({ id: ctx.params.tenantId })
-      .update({ ...body, updated_at: services.knex.fn.now() })
-      .returning('*');
-    await services.tenants.changed(row.id);
-    ctx.body = toTenant(row);
-  });
-
-  return router;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(v: string): boolean {
-  return UUID.test(v);
-}
-
-export async function findTenant(
-  services: AppServices,
-  id: string,
-): Promise<Record<string, unknown>> {
-  if (!isUuid(id)) throw notFound('Tenant');
-  const row = await services.knex('tenants').where({ id }).first();
-  if (!row) throw notFound('Tenant');
-  return row;
+/**
+ * The platform operator's tenants. A PATCH merges settings key by key (a
+ * persona change keeps rate limits and quotas); replacing them all is an
+ * explicit PUT of …/settings. Every change reaches every instance's cache.
+ */
+export function adminTenantRoutes(deps: {
+  tenants: TenantAdminStore;
+  cache: Pick<TenantCache, 'changed'>;
+}): AnyRoute[] {
+  const { tenants, cache } = deps;
+  return [
+    defineRoute<{ name: string; settings?: TenantSettings }>({
+      method: 'POST',
+      path: '/v1/admin/tenants',
+      auth: 'admin',
+      summary: 'Create a tenant',
+      tags,
+      body: createBody,
+      responses: {
+        201: { description: 'Created', schema: tenantSchema, example: tenantExample },
+        ...invalidError,
+        ...adminErrors,
+      },
+      async handler(ctx, { body }) {
+        ctx.status = 201;
+        ctx.body = await tenants.create(body);
+      },
+    }),
+    defineRoute<undefined, { limit: number; cursor?: string }>({
+      method: 'GET',
+      path: '/v1/admin/tenants',
+      auth: 'admin',
+      summary: 'List tenants, newest first',
+      tags,
+      query: pageQuery,
+      responses: {
+        200: {
+          description: 'A page of tenants',
+          schema: page(tenantSchema),
+          example: { data: [tenantExample], nextCursor: null },
+        },
+        ...invalidError,
+        ...adminErrors,
+      },
+      async handler(ctx, { query }) {
+        ctx.body = await tenants.list(query);
+      },
+    }),
+    defineRoute<undefined, undefined, { tenantId: string }>({
+      method: 'GET',
+      path: '/v1/admin/tenants/:tenantId',
+      auth: 'admin',
+      summary: 'Get a tenant with its settings',
+      tags,
+      responses: { ...one, ...notFoundError, ...adminErrors },
+      async handler(ctx, { params }) {
+        ctx.body = await tenants.get(params.tenantId);
+      },
+    }),
+    defineRoute<{ name?: string; settings?: SettingsPatch }, undefined, { tenantId: string }>({
+      method: 'PATCH',
+      path: '/v1/admin/tenants/:tenantId',
+      auth: 'admin',
+      summary:
+        'Rename a tenant or change some settings: each key given replaces that key (rateLimits, quotas and memory merge one level deeper); null removes a key',
+      tags,
+      body: patchBody,
+      responses: { ...one, ...invalidError, ...notFoundError, ...adminErrors },
+      async handler(ctx, { body, params }) {
+        const tenant = await tenants.update(params.tenantId, body);
+        await cache.changed(tenant.id);
+        ctx.body = tenant;
+      },
+    }),
+    defineRoute<TenantSettings, undefined, { tenantId: string }>({
+      method: 'PUT',
+      path: '/v1/admin/tenants/:tenantId/settings',
+      auth: 'admin',
+      summary: "Replace a tenant's settings as a whole; keys left out return to server defaults",
+      tags,
+      body: tenantSettingsSchema,
+      responses: { ...one, ...invalidError, ...notFoundError, ...adminErrors },
+      async handler(ctx, { body, params }) {
+        const tenant = await tenants.replaceSettings(params.tenantId, body);
+        await cache.changed(tenant.id);
+        ctx.body = tenant;
+      },
+    }),
+  ];
 }

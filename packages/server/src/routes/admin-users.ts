@@ -1,14 +1,12 @@
-import Router from '@koa/router';
-import type { AppServices } from '../app-services.js';
-import { requireAdmin } from '../auth/middleware.js';
-import { tenantScope } from '../db/scoped.js';
-import { toEndUser } from '../http/dto.js';
-import { notFound } from '../errors/domain-error.js';
-import { parseQuery } from '../http/validate.js';
-import { findTenant, isUuid } from './admin-tenants.js';
-import { paginate } from './pagination.js';
+import type { AnyRoute } from '../http/routing/route.js';
+import { defineRoute } from '../http/routing/route.js';
+import { adminErrors, invalidError, notFoundError, page } from '../http/schemas/common.js';
+import { revokedSessionsSchema } from '../http/schemas/session.js';
+import { directoryUserExample, directoryUserSchema } from '../http/schemas/user.js';
+import type { SessionService } from '../auth/session-service.js';
+import type { UserDirectoryStore, UserFilter } from '../stores/user-directory-store.js';
 
-const listSchema = {
+const listQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -20,53 +18,56 @@ const listSchema = {
   },
 };
 
-const iso = (v: unknown): string | null => (v ? new Date(v as string).toISOString() : null);
+const tags = ['admin: users'];
 
 /** Operator view of a tenant's end users, and revoking their sessions. */
-export function adminUserRoutes(services: AppServices): Router {
-  const router = new Router({ prefix: '/v1/admin/tenants/:tenantId/users' });
-  router.use(requireAdmin(services));
-
-  router.get('/', async (ctx) => {
-    const q = parseQuery<{
-      limit: number;
-      cursor?: string;
-      email?: string;
-      externalId?: string;
-      anonymous?: boolean;
-    }>(listSchema, ctx.query);
-    const tenant = await findTenant(services, ctx.params.tenantId!);
-    const query = tenantScope(services, tenant.id as string).rows('users');
-    if (q.email) query.whereRaw('lower(email) = ?', [q.email.trim().toLowerCase()]);
-    if (q.externalId) query.where({ external_id: q.externalId });
-    if (q.anonymous !== undefined) query.where({ anonymous: q.anonymous });
-    const page = await paginate(query, q, 'created_at');
-    ctx.body = {
-      data: page.rows.map((row) => ({
-        ...toEndUser(row),
-        traits: row.traits ?? {},
-        createdAt: iso(row.created_at),
-        lastSeenAt: iso(row.last_seen_at),
-        mergedInto: (row.merged_into as string | null) ?? null,
-      })),
-      nextCursor: page.nextCursor,
-    };
-  });
-
-  /** Every login of the user ends now: refresh tokens, access tokens, WebSockets. */
-  router.post('/:userId/revoke-sessions', async (ctx) => {
-    const tenant = await findTenant(services, ctx.params.tenantId!);
-    const userId = ctx.params.userId!;
-    const exists =
-      isUuid(userId) &&
-      (await tenantScope(services, tenant.id as string)
-        .rows('users')
-        .where({ id: userId })
-        .first('id'));
-    if (!exists) throw notFound('User');
-    const revoked = await services.sessions.revokeUser(tenant.id as string, userId, 'admin');
-    ctx.body = { revokedSessions: revoked };
-  });
-
-  return router;
+export function adminUserRoutes(deps: {
+  /** The tenant's users; a tenant that does not exist is a 404. */
+  users(tenantId: string): Promise<UserDirectoryStore>;
+  sessions: Pick<SessionService, 'revokeUser'>;
+}): AnyRoute[] {
+  return [
+    defineRoute<undefined, UserFilter, { tenantId: string }>({
+      method: 'GET',
+      path: '/v1/admin/tenants/:tenantId/users',
+      auth: 'admin',
+      summary: "List a tenant's end users, newest first; filter by email, externalId, anonymous",
+      tags,
+      query: listQuery,
+      responses: {
+        200: {
+          description: 'A page of users',
+          schema: page(directoryUserSchema),
+          example: { data: [directoryUserExample], nextCursor: null },
+        },
+        ...invalidError,
+        ...notFoundError,
+        ...adminErrors,
+      },
+      async handler(ctx, { params, query }) {
+        ctx.body = await (await deps.users(params.tenantId)).list(query);
+      },
+    }),
+    defineRoute<undefined, undefined, { tenantId: string; userId: string }>({
+      method: 'POST',
+      path: '/v1/admin/tenants/:tenantId/users/:userId/revoke-sessions',
+      auth: 'admin',
+      summary: 'End every login of a user now: refresh tokens, access tokens, WebSockets',
+      tags,
+      responses: {
+        200: {
+          description: 'How many logins ended',
+          schema: revokedSessionsSchema,
+          example: { revokedSessions: 2 },
+        },
+        ...notFoundError,
+        ...adminErrors,
+      },
+      async handler(ctx, { params }) {
+        await (await deps.users(params.tenantId)).assertExists(params.userId);
+        const revoked = await deps.sessions.revokeUser(params.tenantId, params.userId, 'admin');
+        ctx.body = { revokedSessions: revoked };
+      },
+    }),
+  ];
 }

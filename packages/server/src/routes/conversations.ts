@@ -8,7 +8,12 @@ import {
   page,
   pageQuery,
 } from '../http/schemas/common.js';
-import { conversationSchema, messageSchema } from '../http/schemas/conversation.js';
+import {
+  conversationExample,
+  conversationSchema,
+  messageExample,
+  messageSchema,
+} from '../http/schemas/conversation.js';
 import type { ConversationStore } from '../stores/conversation-store.js';
 
 const createBody = {
@@ -35,7 +40,13 @@ const messagesQuery = {
 };
 
 const tags = ['conversations'];
-const one = { 200: { description: 'The conversation', schema: conversationSchema } };
+const one = {
+  200: {
+    description: 'The conversation',
+    schema: conversationSchema,
+    example: conversationExample,
+  },
+};
 
 /** The signed-in user's conversations; anyone else's are 404s (the store is theirs only). */
 export function conversationRoutes(deps: {
@@ -51,7 +62,11 @@ export function conversationRoutes(deps: {
       tags,
       body: createBody,
       responses: {
-        201: { description: 'Created', schema: conversationSchema },
+        201: {
+          description: 'Created',
+          schema: conversationSchema,
+          example: { ...conversationExample, lastSeq: 0 },
+        },
         ...invalidError,
         ...authErrors,
       },
@@ -68,7 +83,11 @@ export function conversationRoutes(deps: {
       tags,
       query: pageQuery,
       responses: {
-        200: { description: 'A page', schema: page(conversationSchema) },
+        200: {
+          description: 'A page',
+          schema: page(conversationSchema),
+          example: { data: [conversationExample], nextCursor: null },
+        },
         ...invalidError,
         ...authErrors,
       },
@@ -126,6 +145,7 @@ export function conversationRoutes(deps: {
         200: {
           description: 'A page; nextCursor is the next afterSeq',
           schema: page(messageSchema),
+          example: { data: [messageExample], nextCursor: null },
         },
         ...invalidError,
         ...notFoundError,

@@ -1,6 +1,6 @@
-import Router from '@koa/router';
-import type { AppServices } from '../app-services.js';
 import { demoStyleHash, renderDemoPage } from '../embedded/demo-page.js';
+import type { AnyRoute } from '../http/routing/route.js';
+import { defineRoute } from '../http/routing/route.js';
 
 /**
  * What the demo page may do: its own hashed style, the widget script and the
@@ -18,22 +18,42 @@ const demoCsp = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+const infoSchema = {
+  type: 'object',
+  required: ['name', 'status', 'docs'],
+  properties: { name: { const: 'parley' }, status: { const: 'ok' }, docs: { type: 'string' } },
+};
+const info = { name: 'parley', status: 'ok', docs: 'https://github.com/parley-ai/parley#readme' };
+
 /** `/`: the demo site on the embedded default, a short JSON pointer otherwise. */
-export function demoRoutes(services: AppServices): Router {
-  const router = new Router();
-  router.get('/', (ctx) => {
-    const demo = services.demo;
-    if (!demo) {
-      ctx.body = {
-        name: 'parley',
-        status: 'ok',
-        docs: 'https://github.com/parley-ai/parley#readme',
-      };
-      return;
-    }
-    ctx.set('content-security-policy', demoCsp);
-    ctx.type = 'html';
-    ctx.body = renderDemoPage(demo.publishableKey);
-  });
-  return router;
+export function demoRoutes(deps: {
+  /** The demo tenant's publishable key on the embedded default (set once it exists). */
+  demo(): { publishableKey: string } | undefined;
+}): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/',
+      auth: 'public',
+      summary: 'The demo page (embedded default) or server info',
+      tags: ['operations'],
+      responses: {
+        200: {
+          description: 'Server info (JSON), or the demo page (HTML) on the embedded default',
+          schema: infoSchema,
+          example: info,
+        },
+      },
+      handler(ctx) {
+        const demo = deps.demo();
+        if (!demo) {
+          ctx.body = info;
+          return;
+        }
+        ctx.set('content-security-policy', demoCsp);
+        ctx.type = 'html';
+        ctx.body = renderDemoPage(demo.publishableKey);
+      },
+    }),
+  ];
 }

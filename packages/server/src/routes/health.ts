@@ -33,7 +33,9 @@ export function healthRoutes(deps: {
       auth: 'public',
       summary: 'Liveness probe',
       tags: ['operations'],
-      responses: { 200: { description: 'The process is up', schema: healthSchema } },
+      responses: {
+        200: { description: 'The process is up', schema: healthSchema, example: { status: 'ok' } },
+      },
       handler(ctx) {
         ctx.body = { status: 'ok' };
       },
@@ -45,8 +47,24 @@ export function healthRoutes(deps: {
       summary: 'Readiness probe: database and Redis reachable',
       tags: ['operations'],
       responses: {
-        200: { description: 'Ready', schema: readySchema },
-        503: { description: 'A dependency is down', schema: readySchema },
+        200: {
+          description: 'Ready',
+          schema: readySchema,
+          example: {
+            status: 'ready',
+            database: { kind: 'postgres', status: 'ok' },
+            redis: { status: 'ok' },
+          },
+        },
+        503: {
+          description: 'A dependency is down',
+          schema: readySchema,
+          example: {
+            status: 'not_ready',
+            database: { kind: 'postgres', status: 'ok' },
+            redis: { status: 'unavailable' },
+          },
+        },
       },
       async handler(ctx) {
         // A dependency that does not answer within the probe budget is down for routing purposes.

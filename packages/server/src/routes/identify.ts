@@ -1,18 +1,16 @@
-import Router from '@koa/router';
-import type { AppServices } from '../app-services.js';
-import { verifyIdentityToken } from '../auth/identity-token.js';
-import { mergeAnonymousUser, publishMerge } from '../auth/merge-anonymous.js';
-import { authenticateAccessToken, bearer, checkTenantOrigin } from '../auth/middleware.js';
-import { bodyCredential } from '../auth/route-auth.js';
-import { upsertExternalUser } from '../auth/upsert-external-user.js';
-import { tenantScope } from '../db/scoped.js';
+import type { Context } from 'koa';
+import type { IdentityClaims } from '../auth/identity-token.js';
+import { bearer } from '../auth/middleware.js';
+import type { SignIn } from '../auth/sign-in.js';
 import { forbidden } from '../errors/domain-error.js';
 import type { UserAuth } from '../http/koa-state.js';
-import { enforceRateLimit } from '../http/rate-limit.js';
-import { parseBody } from '../http/validate.js';
-import { effectiveRateLimits } from '../limits/limit-rules.js';
+import type { AnyRoute } from '../http/routing/route.js';
+import { defineRoute } from '../http/routing/route.js';
+import { authErrors, conflictError, forbiddenError, invalidError } from '../http/schemas/common.js';
+import { signedInExample, signedInSchema } from '../http/schemas/session.js';
+import type { TenantThrottle } from '../http/tenant-throttle.js';
 
-const identifySchema = {
+const identifyBody = {
   type: 'object',
   additionalProperties: false,
   required: ['identityToken'],
@@ -25,52 +23,63 @@ const identifySchema = {
  * it for a session of that user. Sent with the visitor's current anonymous
  * access token, the visitor's conversations and memories move to the user.
  */
-export function identifyRoutes(services: AppServices): Router {
-  const router = new Router({ prefix: '/v1/sessions' });
-
-  router.post('/identify', bodyCredential('identity token'), async (ctx) => {
-    ctx.set('cache-control', 'no-store');
-    const body = parseBody<{ identityToken: string }>(identifySchema, ctx.request.body);
-    const { tenantId, claims } = await verifyIdentityToken(
-      body.identityToken,
-      services.identitySecrets,
-    );
-    let visitor: UserAuth | null = null;
-    const current = bearer(ctx.get('authorization'));
-    if (current) {
-      visitor = await authenticateAccessToken(services, current);
-      if (visitor.tenantId !== tenantId) {
-        throw forbidden('The current session belongs to another tenant');
-      }
-    }
-    await checkTenantOrigin(ctx, services, tenantId);
-    const tenant = await services.tenants.get(tenantId);
-    const limits = effectiveRateLimits(services.config, tenant?.settings);
-    await enforceRateLimit(ctx, services, [
-      {
-        key: `ip-sessions:${tenantId}:${ctx.ip}`,
-        limit: limits.sessionsPerMinutePerIp,
-        windowMs: 60_000,
+export function identifyRoutes(deps: {
+  verifyIdentity(token: string): Promise<{ tenantId: string; claims: IdentityClaims }>;
+  /** The visitor's current access token, verified (401 when it is not valid). */
+  authenticate(accessToken: string): Promise<UserAuth>;
+  checkOrigin(ctx: Context, tenantId: string): Promise<void>;
+  throttle: TenantThrottle;
+  signIn: SignIn;
+}): AnyRoute[] {
+  return [
+    defineRoute<{ identityToken: string }>({
+      method: 'POST',
+      path: '/v1/sessions/identify',
+      auth: 'body-token',
+      noStore: true,
+      summary:
+        'Exchange a tenant-signed identity token for a session; with the visitor’s anonymous token, their data moves to the user',
+      tags: ['sessions'],
+      body: identifyBody,
+      responses: {
+        200: {
+          description: 'A session of the identified user',
+          schema: signedInSchema,
+          example: signedInExample,
+        },
+        ...invalidError,
+        ...forbiddenError,
+        ...conflictError,
+        ...authErrors,
       },
-    ]);
-
-    const result = await tenantScope(services, tenantId).transaction(async (trx, t) => {
-      const userId = await upsertExternalUser(trx, tenantId, {
-        externalId: claims.sub,
-        name: claims.name,
-        email: claims.email,
-        traits: claims.traits,
-      });
-      const merge = visitor ? await mergeAnonymousUser(trx, t, visitor.userId, userId) : null;
-      const tokens = await services.sessions.issue(tenantId, userId, {
-        userAgent: ctx.get('user-agent'),
-        trx,
-      });
-      return { tokens, merge };
-    });
-    await publishMerge(services, visitor, result.merge);
-    ctx.body = { ...result.tokens, merged: result.merge?.merged ? result.merge.moved : null };
-  });
-
-  return router;
+      async handler(ctx, { body }) {
+        const { tenantId, claims } = await deps.verifyIdentity(body.identityToken);
+        const current = bearer(ctx.get('authorization'));
+        const visitor = current ? await deps.authenticate(current) : null;
+        if (visitor && visitor.tenantId !== tenantId) {
+          throw forbidden('The current session belongs to another tenant');
+        }
+        await deps.checkOrigin(ctx, tenantId);
+        await deps.throttle(ctx, tenantId, (limits) => [
+          {
+            key: `ip-sessions:${tenantId}:${ctx.ip}`,
+            limit: limits.sessionsPerMinutePerIp,
+            windowMs: 60_000,
+          },
+        ]);
+        ctx.body = await deps.signIn({
+          tenantId,
+          visitor,
+          userAgent: ctx.get('user-agent'),
+          user: (users) =>
+            users.upsertExternal({
+              externalId: claims.sub,
+              name: claims.name,
+              email: claims.email,
+              traits: claims.traits,
+            }),
+        });
+      },
+    }),
+  ];
 }

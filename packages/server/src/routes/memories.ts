@@ -1,20 +1,13 @@
-import Router from '@koa/router';
-import type { AppServices } from '../app-services.js';
-import { requireUser } from '../auth/middleware.js';
-import { invalid, notFound } from '../errors/domain-error.js';
-import type { UserAuth } from '../http/koa-state.js';
-import { parseBody, parseQuery } from '../http/validate.js';
-import { toVectorLiteral } from '../memory/embedder.js';
-import { searchCandidates } from '../memory/hybrid-search.js';
-import { deleteMemoryChain, forgetEverything } from '../memory/memory-admin.js';
-import { MEMORY_COLUMNS, toMemory } from '../memory/memory-dto.js';
+import type { Owner } from '../db/scoped.js';
+import { invalid } from '../errors/domain-error.js';
+import type { AnyRoute } from '../http/routing/route.js';
+import { defineRoute } from '../http/routing/route.js';
+import { authErrors, invalidError, notFoundError, page } from '../http/schemas/common.js';
+import { memoryExample, memorySchema } from '../http/schemas/memory.js';
 import { MEMORY_KINDS } from '../memory/memory-policy.js';
-import { rankCandidates } from '../memory/rank.js';
-import { prefixOrQuery } from '../memory/text-features.js';
-import { isUuid } from './admin-tenants.js';
-import { paginate } from './pagination.js';
+import type { MemoryPatch, UserMemoryStore } from '../stores/user-memory-store.js';
 
-const listSchema = {
+const listQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -23,7 +16,7 @@ const listSchema = {
     cursor: { type: 'string', maxLength: 200 },
   },
 };
-const patchSchema = {
+const patchBody = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
@@ -33,94 +26,102 @@ const patchSchema = {
     importance: { type: 'number', minimum: 0, maximum: 1 },
   },
 };
+const forgottenSchema = {
+  type: 'object',
+  required: ['deleted'],
+  properties: {
+    deleted: {
+      type: 'object',
+      required: ['memories', 'messageEmbeddings'],
+      properties: {
+        memories: { type: 'integer', minimum: 0 },
+        messageEmbeddings: { type: 'integer', minimum: 0 },
+      },
+    },
+  },
+};
 
-/** The caller's current memories (history rows are only in the export). */
-function ownCurrent(services: AppServices, user: UserAuth) {
-  return services
-    .knex('memories')
-    .where({ tenant_id: user.tenantId, user_id: user.userId })
-    .whereNull('invalidated_at');
-}
+const tags = ['memories'];
 
 /** What the agent remembers about the signed-in user: list, search, edit, delete. */
-export function memoryRoutes(services: AppServices): Router {
-  const router = new Router({ prefix: '/v1/memories' });
-  router.use(requireUser(services));
-
-  router.get('/', async (ctx) => {
-    const q = parseQuery<{ q?: string; limit: number; cursor?: string }>(listSchema, ctx.query);
-    const user = ctx.state.user!;
-    if (q.q === undefined) {
-      const page = await paginate(
-        ownCurrent(services, user).select(MEMORY_COLUMNS),
-        q,
-        'created_at',
-      );
-      ctx.body = { data: page.rows.map(toMemory), nextCursor: page.nextCursor };
-      return;
-    }
-    if (q.cursor) throw invalid('A search returns one page: drop cursor or q');
-    const owner = { tenantId: user.tenantId, userId: user.userId };
-    const vector = await services.memory.embedQuery(owner, q.q);
-    const found = await searchCandidates(services.knex, owner, {
-      vector,
-      tsquery: prefixOrQuery(q.q),
-      k: Math.max(q.limit, 20),
-    });
-    const ids = rankCandidates(found, Date.now(), services.memory.embedder.similarity.relevant)
-      .slice(0, q.limit)
-      .map((s) => s.item.id);
-    const rows = ids.length
-      ? await ownCurrent(services, user).whereIn('id', ids).select(MEMORY_COLUMNS)
-      : [];
-    const byId = new Map(rows.map((r: Record<string, unknown>) => [r.id as string, r]));
-    ctx.body = {
-      data: ids.flatMap((id) => (byId.has(id) ? [toMemory(byId.get(id)!)] : [])),
-      nextCursor: null,
-    };
-  });
-
-  router.patch('/:id', async (ctx) => {
-    const body = parseBody<{ text?: string; kind?: string; importance?: number }>(
-      patchSchema,
-      ctx.request.body,
-    );
-    const user = ctx.state.user!;
-    const id = ctx.params.id!;
-    if (!isUuid(id)) throw notFound('Memory');
-    const patch: Record<string, unknown> = { updated_at: services.knex.fn.now() };
-    if (body.text !== undefined) {
-      const text = body.text.trim();
-      const [vector] = await services.memory.embedder.embed([text]);
-      patch.text = text;
-      patch.embedding = toVectorLiteral(vector!);
-    }
-    if (body.kind !== undefined) patch.kind = body.kind;
-    if (body.importance !== undefined) patch.importance = body.importance;
-    const [row] = await ownCurrent(services, user)
-      .where({ id })
-      .update(patch)
-      .returning(MEMORY_COLUMNS);
-    if (!row) throw notFound('Memory');
-    ctx.body = toMemory(row);
-  });
-
-  router.delete('/:id', async (ctx) => {
-    const user = ctx.state.user!;
-    const id = ctx.params.id!;
-    if (!isUuid(id)) throw notFound('Memory');
-    const exists = await ownCurrent(services, user).where({ id }).first('id');
-    if (!exists) throw notFound('Memory');
-    await deleteMemoryChain(services.knex, user, id);
-    ctx.status = 204;
-  });
-
-  router.delete('/', async (ctx) => {
-    const user = ctx.state.user!;
-    const deleted = await forgetEverything(services.knex, user);
-    services.memory.cache.evictUser(user.tenantId, user.userId);
-    ctx.body = { deleted };
-  });
-
-  return router;
+export function memoryRoutes(deps: { memories(owner: Owner): UserMemoryStore }): AnyRoute[] {
+  const store = (ctx: { state: { user?: Owner } }) => deps.memories(ctx.state.user!);
+  return [
+    defineRoute<undefined, { q?: string; limit: number; cursor?: string }>({
+      method: 'GET',
+      path: '/v1/memories',
+      auth: 'user',
+      summary:
+        'Current memories, newest first; with q, the best matches by meaning and words (one page)',
+      tags,
+      query: listQuery,
+      responses: {
+        200: {
+          description: 'A page of memories',
+          schema: page(memorySchema),
+          example: { data: [memoryExample], nextCursor: null },
+        },
+        ...invalidError,
+        ...authErrors,
+      },
+      async handler(ctx, { query }) {
+        if (query.q === undefined) {
+          ctx.body = await store(ctx).list(query);
+          return;
+        }
+        if (query.cursor) throw invalid('A search returns one page: drop cursor or q');
+        ctx.body = await store(ctx).search(query.q, query.limit);
+      },
+    }),
+    defineRoute<MemoryPatch, undefined, { id: string }>({
+      method: 'PATCH',
+      path: '/v1/memories/:id',
+      auth: 'user',
+      resource: 'Memory',
+      summary: 'Correct a memory: its text (re-embedded), kind or importance',
+      tags,
+      body: patchBody,
+      responses: {
+        200: { description: 'The memory', schema: memorySchema, example: memoryExample },
+        ...invalidError,
+        ...notFoundError,
+        ...authErrors,
+      },
+      async handler(ctx, { body, params }) {
+        ctx.body = await store(ctx).update(params.id, body);
+      },
+    }),
+    defineRoute<undefined, undefined, { id: string }>({
+      method: 'DELETE',
+      path: '/v1/memories/:id',
+      auth: 'user',
+      resource: 'Memory',
+      summary: 'Forget one memory and the older versions it replaced',
+      tags,
+      responses: { 204: { description: 'Forgotten' }, ...notFoundError, ...authErrors },
+      async handler(ctx, { params }) {
+        await store(ctx).remove(params.id);
+        ctx.status = 204;
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/v1/memories',
+      auth: 'user',
+      summary:
+        'Forget everything: every memory (history too) and the message embeddings recall uses; conversations stay',
+      tags,
+      responses: {
+        200: {
+          description: 'What was deleted',
+          schema: forgottenSchema,
+          example: { deleted: { memories: 12, messageEmbeddings: 38 } },
+        },
+        ...authErrors,
+      },
+      async handler(ctx) {
+        ctx.body = { deleted: await store(ctx).forgetAll() };
+      },
+    }),
+  ];
 }

@@ -1,12 +1,25 @@
-import Router from '@koa/router';
-import type { AppServices } from '../app-services.js';
-import { checkTenantOrigin, requireApiKey } from '../auth/middleware.js';
-import { bodyCredential } from '../auth/route-auth.js';
-import { upsertExternalUser } from '../auth/upsert-external-user.js';
+import type { Context } from 'koa';
+import type { SessionService } from '../auth/session-service.js';
 import { forbidden } from '../errors/domain-error.js';
-import { parseBody } from '../http/validate.js';
+import type { AnyRoute } from '../http/routing/route.js';
+import { defineRoute } from '../http/routing/route.js';
+import {
+  authErrors,
+  forbiddenError,
+  invalidError,
+  unauthorizedError,
+} from '../http/schemas/common.js';
+import { sessionTokensExample, sessionTokensSchema } from '../http/schemas/session.js';
+import type { SignInStore } from '../stores/sign-in-store.js';
 
-const createSchema = {
+interface CreateBody {
+  externalUserId?: string;
+  name?: string;
+  email?: string;
+  traits?: Record<string, unknown>;
+}
+
+const createBody = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -16,77 +29,87 @@ const createSchema = {
     traits: { type: 'object', maxProperties: 50 },
   },
 };
-
-const refreshSchema = {
+const refreshBody = {
   type: 'object',
   additionalProperties: false,
   required: ['refreshToken'],
   properties: { refreshToken: { type: 'string', minLength: 10, maxLength: 200 } },
 };
 
-interface CreateBody {
-  externalUserId?: string;
-  name?: string;
-  email?: string;
-  traits?: Record<string, unknown>;
-}
+const tags = ['sessions'];
+const tokens = {
+  description: 'Access token (JWT), refresh token and the user',
+  schema: sessionTokensSchema,
+  example: sessionTokensExample,
+};
 
-async function anonymousUser(services: AppServices, tenantId: string): Promise<string> {
-  const [user] = await services
-    .knex('users')
-    .insert({ tenant_id: tenantId, anonymous: true })
-    .returning('id');
-  return user.id as string;
-}
-
-export function sessionRoutes(services: AppServices): Router {
-  const router = new Router({ prefix: '/v1/sessions' });
-  // Tokens must never sit in a shared cache.
-  router.use(async (ctx, next) => {
-    ctx.set('cache-control', 'no-store');
-    await next();
-  });
-
-  /**
-   * pk_ (browser, allowed origin): a new anonymous visitor.
-   * sk_ (tenant backend): a session for the tenant's own user id.
-   */
-  router.post('/', requireApiKey(services, ['publishable', 'secret']), async (ctx) => {
-    const body = parseBody<CreateBody>(createSchema, ctx.request.body);
-    const key = ctx.state.apiKey!;
-    const userAgent = ctx.get('user-agent');
-    if (key.type === 'publishable') {
-      if (body.externalUserId || body.email || body.name || body.traits) {
-        throw forbidden('A publishable key can only start anonymous sessions');
-      }
-      ctx.status = 201;
-      ctx.body = await services.sessions.issue(
-        key.tenantId,
-        await anonymousUser(services, key.tenantId),
-        { userAgent },
-      );
-      return;
-    }
-    const userId = body.externalUserId
-      ? await upsertExternalUser(services.knex, key.tenantId, {
-          externalId: body.externalUserId,
-          name: body.name,
-          email: body.email,
-          traits: body.traits,
-        })
-      : await anonymousUser(services, key.tenantId);
-    ctx.status = 201;
-    ctx.body = await services.sessions.issue(key.tenantId, userId, { userAgent });
-  });
-
-  router.post('/refresh', bodyCredential('refresh token'), async (ctx) => {
-    const body = parseBody<{ refreshToken: string }>(refreshSchema, ctx.request.body);
-    ctx.body = await services.sessions.refresh(body.refreshToken, {
-      userAgent: ctx.get('user-agent'),
-      // A browser may refresh only from the tenant's origins; checked before rotating.
-      checkTenant: (tenantId) => checkTenantOrigin(ctx, services, tenantId),
-    });
-  });
-
-  return router;
+/** Starting a session with an API key, and rotating it with its refresh token. Never cached. */
+export function sessionRoutes(deps: {
+  users(tenantId: string): SignInStore;
+  sessions: Pick<SessionService, 'issue' | 'refresh'>;
+  /** A browser may act for a tenant only from the tenant's origins (403 otherwise). */
+  checkOrigin(ctx: Context, tenantId: string): Promise<void>;
+}): AnyRoute[] {
+  return [
+    defineRoute<CreateBody>({
+      method: 'POST',
+      path: '/v1/sessions',
+      auth: 'api-key',
+      noStore: true,
+      summary:
+        'pk_ key (browser, allowed origin): a new anonymous visitor. sk_ key (tenant backend): a session for the tenant’s own user id',
+      tags,
+      body: createBody,
+      responses: {
+        201: { ...tokens, description: 'A new session' },
+        ...invalidError,
+        ...forbiddenError,
+        ...authErrors,
+      },
+      async handler(ctx, { body }) {
+        const key = ctx.state.apiKey!;
+        const users = deps.users(key.tenantId);
+        if (
+          key.type === 'publishable' &&
+          (body.externalUserId || body.email || body.name || body.traits)
+        ) {
+          throw forbidden('A publishable key can only start anonymous sessions');
+        }
+        const userId = body.externalUserId
+          ? await users.upsertExternal({
+              externalId: body.externalUserId,
+              name: body.name,
+              email: body.email,
+              traits: body.traits,
+            })
+          : await users.createAnonymous();
+        ctx.status = 201;
+        ctx.body = await deps.sessions.issue(key.tenantId, userId, {
+          userAgent: ctx.get('user-agent'),
+        });
+      },
+    }),
+    defineRoute<{ refreshToken: string }>({
+      method: 'POST',
+      path: '/v1/sessions/refresh',
+      auth: 'body-token',
+      noStore: true,
+      summary: 'Rotate a refresh token; a spent one revokes the whole login',
+      tags,
+      body: refreshBody,
+      responses: {
+        200: { ...tokens, description: 'The next access and refresh token' },
+        ...invalidError,
+        ...forbiddenError,
+        ...unauthorizedError,
+      },
+      async handler(ctx, { body }) {
+        ctx.body = await deps.sessions.refresh(body.refreshToken, {
+          userAgent: ctx.get('user-agent'),
+          // Checked before rotating, so a foreign page cannot spend the token.
+          checkTenant: (tenantId) => deps.checkOrigin(ctx, tenantId),
+        });
+      },
+    }),
+  ];
 }

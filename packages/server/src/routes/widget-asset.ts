@@ -4,9 +4,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import Router from '@koa/router';
 import type { ErrorEnvelope } from '@parley/sdk/protocol';
-import type { AppServices } from '../app-services.js';
+import type { Logger } from 'pino';
+import type { AnyRoute } from '../http/routing/route.js';
+import { defineRoute } from '../http/routing/route.js';
+import { errorEnvelope } from '../http/schemas/common.js';
 
 interface Asset {
   mtimeMs: number;
@@ -61,52 +63,71 @@ function loader(locate: () => string | null): () => Asset | null {
   };
 }
 
+const widgetExample = '(()=>{var e=document.currentScript;/* the widget bundle */})();';
+
 /**
  * `GET /widget.js`: the drop-in widget for any site. Public, cacheable for
  * five minutes, revalidated by ETag, gzipped when the browser accepts it.
  */
 export function widgetAssetRoutes(
-  services: Pick<AppServices, 'log'>,
+  deps: { log: Pick<Logger, 'warn'> },
   opts: { locate?: () => string | null } = {},
-): Router {
+): AnyRoute[] {
   const load = loader(opts.locate ?? locateWidgetFile);
   let warned = false;
-  const router = new Router();
-  router.get('/widget.js', (ctx) => {
-    const asset = load();
-    if (!asset) {
-      // Set directly: the error middleware hides 5xx messages, and this one is a setup step.
-      if (!warned)
-        services.log.warn('GET /widget.js: the widget is not built (run `npm run build`)');
-      warned = true;
-      const body: ErrorEnvelope = {
-        error: {
-          code: 'service_unavailable',
-          message: 'The widget has not been built yet: run `npm run build` and reload.',
-          requestId: ctx.state.requestId as string,
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/widget.js',
+      auth: 'public',
+      summary: 'The widget script tenants embed with one <script> tag',
+      tags: ['widget'],
+      responses: {
+        200: {
+          description: 'The widget (IIFE), gzipped when accepted',
+          contentType: 'text/javascript',
+          schema: { type: 'string' },
+          example: widgetExample,
         },
-      };
-      ctx.status = 503;
-      ctx.set('cache-control', 'no-store');
-      ctx.body = body;
-      return;
-    }
-    const gzip = ctx.acceptsEncodings('gzip', 'identity') === 'gzip';
-    ctx.set('access-control-allow-origin', '*');
-    ctx.set('cross-origin-resource-policy', 'cross-origin');
-    ctx.set('cache-control', 'public, max-age=300');
-    ctx.set('vary', 'accept-encoding');
-    const etag = gzip ? asset.etag.replace(/"$/, '-gz"') : asset.etag;
-    ctx.set('etag', etag);
-    if (matches(ctx.get('if-none-match'), etag)) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.type = 'text/javascript; charset=utf-8';
-    if (gzip) ctx.set('content-encoding', 'gzip');
-    ctx.body = gzip ? asset.gzip : asset.plain;
-  });
-  return router;
+        304: { description: 'Not modified (If-None-Match)' },
+        503: { description: 'The widget has not been built', schema: errorEnvelope },
+      },
+      handler(ctx) {
+        const asset = load();
+        if (!asset) {
+          // Set directly: the error middleware hides 5xx messages, and this one is a setup step.
+          if (!warned)
+            deps.log.warn('GET /widget.js: the widget is not built (run `npm run build`)');
+          warned = true;
+          const body: ErrorEnvelope = {
+            error: {
+              code: 'service_unavailable',
+              message: 'The widget has not been built yet: run `npm run build` and reload.',
+              requestId: ctx.state.requestId,
+            },
+          };
+          ctx.status = 503;
+          ctx.set('cache-control', 'no-store');
+          ctx.body = body;
+          return;
+        }
+        const gzip = ctx.acceptsEncodings('gzip', 'identity') === 'gzip';
+        ctx.set('access-control-allow-origin', '*');
+        ctx.set('cross-origin-resource-policy', 'cross-origin');
+        ctx.set('cache-control', 'public, max-age=300');
+        ctx.set('vary', 'accept-encoding');
+        const etag = gzip ? asset.etag.replace(/"$/, '-gz"') : asset.etag;
+        ctx.set('etag', etag);
+        if (matches(ctx.get('if-none-match'), etag)) {
+          ctx.status = 304;
+          return;
+        }
+        ctx.type = 'text/javascript; charset=utf-8';
+        if (gzip) ctx.set('content-encoding', 'gzip');
+        ctx.body = gzip ? asset.gzip : asset.plain;
+      },
+    }),
+  ];
 }
 
 /**

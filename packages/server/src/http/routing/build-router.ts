@@ -24,21 +24,17 @@ export function buildRouter(routes: readonly AnyRoute[], auth: Authenticators): 
   const seen = new Set<string>();
   for (const route of routes) {
     assertWellFormed(route, auth, seen);
-    router.register(
-      route.path,
-      [route.method],
-      [auth[route.auth](route), input(route), run(route)],
-      {
-        name: routeKey(route),
-      },
-    );
+    const chain = [auth[route.auth](route), input(route), run(route)];
+    // First, so refusals of credential-bearing routes are not cached either.
+    if (route.noStore) chain.unshift(noStore);
+    router.register(route.path, [route.method], chain, { name: routeKey(route) });
   }
   const dispatch = router.routes();
   return async (ctx, next) => {
     if (!isCanonicalPath(ctx.path)) throw notFound(`No route for ${ctx.method} ${ctx.path}`);
     const match = router.match(ctx.path, ctx.method);
     if (match.route) return dispatch(ctx as Parameters<typeof dispatch>[0], next);
-    if (match.path.length === 0) return next(); // the error middleware answers 404
+    if (match.path.length === 0) throw notFound(`No route for ${ctx.method} ${ctx.path}`);
     const allow = [...new Set(match.path.flatMap((l) => l.methods))].join(', ');
     ctx.set('Allow', allow);
     if (ctx.method === 'OPTIONS') {
@@ -87,10 +83,14 @@ function input(route: AnyRoute): Middleware {
 
 function run(route: AnyRoute): Middleware {
   return async (ctx) => {
-    if (route.noStore) ctx.set('cache-control', 'no-store');
     await route.handler(ctx, ctx.state.input as never);
   };
 }
+
+const noStore: Middleware = (ctx, next) => {
+  ctx.set('cache-control', 'no-store');
+  return next();
+};
 
 function isEmptyBody(body: unknown): boolean {
   return (

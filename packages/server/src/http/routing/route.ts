@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type { AuthKind } from '../../auth/route-auth.js';
+import { UUID_PATTERN } from '../../util/uuid.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -68,7 +69,6 @@ export function routeKey(route: Pick<AnyRoute, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;
 }
 
-export const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 export const uuidSchema: JsonSchema = { type: 'string', pattern: UUID_PATTERN };
 
 const UUID = new RegExp(UUID_PATTERN, 'i');

@@ -47,10 +47,29 @@ export const authErrors = {
   429: { description: 'Rate limited (see Retry-After)', schema: errorEnvelope },
 } as const;
 
+/** Routes that refuse bad credentials but count no requests of their own. */
+export const unauthorizedError = {
+  401: { description: 'Missing, invalid, expired or revoked credentials', schema: errorEnvelope },
+} as const;
+
 export const notFoundError = {
   404: { description: 'Not found, or not yours', schema: errorEnvelope },
 } as const;
 
 export const invalidError = {
   400: { description: 'Invalid input; details list every problem', schema: errorEnvelope },
+} as const;
+
+/** Operator routes: the admin token is missing or wrong, or the admin API is off. */
+export const adminErrors = {
+  401: { description: 'Missing or invalid admin token', schema: errorEnvelope },
+  403: { description: 'The admin API is disabled (set PARLEY_ADMIN_TOKEN)', schema: errorEnvelope },
+} as const;
+
+export const forbiddenError = {
+  403: { description: 'These credentials may not do this', schema: errorEnvelope },
+} as const;
+
+export const conflictError = {
+  409: { description: 'Conflicts with what exists', schema: errorEnvelope },
 } as const;

@@ -1,5 +1,6 @@
 import type { JsonSchema } from '../routing/route.js';
 import { isoDate, nullable, uuidSchema } from './common.js';
+import { EXAMPLE } from './examples.js';
 
 export const conversationSchema: JsonSchema = {
   type: 'object',
@@ -36,4 +37,27 @@ export const messageSchema: JsonSchema = {
     offline: { type: 'boolean' },
     usage: nullable(usageSchema),
   },
+};
+
+export const conversationExample = {
+  id: EXAMPLE.conversationId,
+  title: 'Delivery to Lisbon',
+  createdAt: EXAMPLE.createdAt,
+  updatedAt: EXAMPLE.updatedAt,
+  lastSeq: 4,
+};
+
+export const messageExample = {
+  id: EXAMPLE.messageId,
+  conversationId: EXAMPLE.conversationId,
+  role: 'assistant',
+  content: 'Orders to Lisbon usually arrive in 2–3 working days.',
+  status: 'complete',
+  seq: 4,
+  createdAt: EXAMPLE.updatedAt,
+  clientMessageId: null,
+  provider: 'openai',
+  model: 'gpt-4o-mini',
+  offline: false,
+  usage: { inputTokens: 412, outputTokens: 18 },
 };

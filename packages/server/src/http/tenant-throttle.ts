@@ -1,0 +1,32 @@
+import type { Context } from 'koa';
+import type { RateLimitDefaults } from '../config/limits-env.js';
+import type { ServerConfig } from '../config/env.js';
+import type { RateLimiter, RateLimitRule } from '../infra/rate-limiter.js';
+import { effectiveRateLimits } from '../limits/limit-rules.js';
+import type { TenantCache } from '../tenants/tenant-cache.js';
+import { rateLimitedError, rateLimitHeaders } from './rate-limit.js';
+
+/**
+ * Counts one request against rules built from the tenant's effective rate
+ * limits (one Redis call), sets the RateLimit-* headers, and refuses with
+ * 429 when any rule is full. For routes whose auth cannot count for them.
+ */
+export type TenantThrottle = (
+  ctx: Context,
+  tenantId: string,
+  rules: (limits: RateLimitDefaults) => RateLimitRule[],
+) => Promise<void>;
+
+export function tenantThrottle(deps: {
+  config: Pick<ServerConfig, 'limits'>;
+  tenants: Pick<TenantCache, 'get'>;
+  rateLimiter: Pick<RateLimiter, 'hit'>;
+}): TenantThrottle {
+  return async (ctx, tenantId, rules) => {
+    const tenant = await deps.tenants.get(tenantId);
+    const limits = effectiveRateLimits(deps.config, tenant?.settings);
+    const r = await deps.rateLimiter.hit(rules(limits));
+    if (!r.allowed) throw rateLimitedError(r);
+    ctx.set(rateLimitHeaders(r));
+  };
+}
