@@ -83,11 +83,17 @@ export class AdminClient {
     return this.call('GET', `/v1/admin/tenants/${encodeURIComponent(id)}`);
   }
 
+  /** Renames, and changes only the settings keys given (the server merges them). */
   updateTenant(
     id: string,
     body: { name?: string; settings?: Record<string, unknown> },
   ): Promise<Tenant> {
     return this.call('PATCH', `/v1/admin/tenants/${encodeURIComponent(id)}`, body);
+  }
+
+  /** Replaces the settings as a whole: keys left out return to the server defaults. */
+  replaceTenantSettings(id: string, settings: Record<string, unknown>): Promise<Tenant> {
+    return this.call('PUT', `/v1/admin/tenants/${encodeURIComponent(id)}/settings`, settings);
   }
 
   createKey(tenantId: string, body: NewKey): Promise<ApiKey & { key: string }> {

@@ -83,6 +83,17 @@ describe('parley tenants', () => {
     expect(stored.body.settings).toEqual({ persona: 'new persona', models: ['offline:offline'] });
   });
 
+  it('replaces the whole settings object with --settings', async () => {
+    const tenant = await t.createTenant({ persona: 'old', rateLimits: { userPerMinute: 5 } });
+    const res = await runCli(
+      ['tenants', 'update', tenant.id, '--settings', '{"models": ["offline:offline"]}'],
+      { env },
+    );
+    expect(res.code).toBe(0);
+    const stored = await t.admin('GET', `/v1/admin/tenants/${tenant.id}`);
+    expect(stored.body.settings).toEqual({ models: ['offline:offline'] });
+  });
+
   it('refuses invalid settings with the server reason on one line, and stores nothing', async () => {
     const before = await t.admin('GET', '/v1/admin/tenants?limit=100');
     const res = await runCli(

@@ -111,13 +111,19 @@ export function tenantsCommand(io: CliIo): Command {
       throw new UsageError('nothing to update: pass --name, --persona, --model or --settings');
     }
     const client = AdminClient.fromOptions(g, io);
-    // The API replaces settings as a whole, so single flags merge into the current ones.
-    const current = changesSettings && !flags.settings ? await client.getTenant(id) : null;
-    const tenant = await client.updateTenant(id, {
-      ...(flags.name !== undefined ? { name: flags.name } : {}),
-      ...(changesSettings ? { settings: settingsFrom(flags, current?.settings ?? {}) } : {}),
-    });
-    createPrinter(io, Boolean(g.json)).result(tenant, () => showTenant(tenant));
+    // --settings replaces the whole object (PUT); --persona / --model alone change only
+    // their keys, which the server merges into the current settings (PATCH).
+    let tenant = flags.settings
+      ? await client.replaceTenantSettings(id, settingsFrom(flags, {}))
+      : null;
+    if (flags.name !== undefined || (changesSettings && !flags.settings)) {
+      tenant = await client.updateTenant(id, {
+        ...(flags.name !== undefined ? { name: flags.name } : {}),
+        ...(changesSettings && !flags.settings ? { settings: settingsFrom(flags, {}) } : {}),
+      });
+    }
+    const shown = tenant!;
+    createPrinter(io, Boolean(g.json)).result(shown, () => showTenant(shown));
   });
 
   return tenants;

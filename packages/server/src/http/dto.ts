@@ -51,31 +51,3 @@ export function toMessage(row: Row): Message {
   }
   return msg;
 }
-
-export function toTenant(row: Row): {
-  id: string;
-  name: string;
-  settings: unknown;
-  createdAt: string;
-} {
-  return {
-    id: row.id as string,
-    name: row.name as string,
-    settings: row.settings,
-    createdAt: iso(row.created_at),
-  };
-}
-
-export function toApiKey(row: Row): Record<string, unknown> {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    type: row.type,
-    name: row.name ?? null,
-    prefix: row.prefix,
-    allowedOrigins: row.allowed_origins ?? [],
-    createdAt: iso(row.created_at),
-    lastUsedAt: row.last_used_at ? iso(row.last_used_at) : null,
-    revokedAt: row.revoked_at ? iso(row.revoked_at) : null,
-  };
-}

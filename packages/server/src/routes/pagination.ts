@@ -1,15 +1,6 @@
 import type { Knex } from 'knex';
 import { invalid } from '../errors/domain-error.js';
 
-export const pageQuerySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-    cursor: { type: 'string', maxLength: 200 },
-  },
-};
-
 /** Opaque keyset cursor: (timestamp, id) of the last row, newest first. */
 function encode(ts: Date, id: string): string {
   return Buffer.from(JSON.stringify([ts.toISOString(), id])).toString('base64url');

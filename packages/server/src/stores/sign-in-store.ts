@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { tenantScope } from '../db/scoped.js';
 import { DomainError } from '../errors/domain-error.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 export interface ExternalUser {
   externalId: string;
@@ -24,8 +25,6 @@ export interface SignInStore {
   findAccount(email: string): Promise<{ id: string; passwordHash: string } | null>;
 }
 
-const UNIQUE_VIOLATION = '23505';
-const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === UNIQUE_VIOLATION;
 
 export function signInStore(db: Knex | Knex.Transaction, tenantId: string): SignInStore {
   const tenant = tenantScope(db, tenantId);

@@ -3,6 +3,7 @@ import { fn } from 'objection';
 import { Tenant } from '../db/models/tenant.js';
 import type { ToolConfig } from '../db/models/tool-config.js';
 import { DomainError, notFound } from '../errors/domain-error.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 export type ToolKind = ToolConfig['kind'];
 
@@ -42,7 +43,7 @@ export function toolConfigStore(db: Knex, tenantId: string): ToolConfigStore {
       try {
         await tools().insert({ name, kind: s.kind, enabled: s.enabled, config: s.config });
       } catch (err) {
-        if ((err as { code?: string }).code === '23505') throw taken(name);
+        if (isUniqueViolation(err)) throw taken(name);
         throw err;
       }
     },

@@ -31,10 +31,10 @@ export function buildRouter(routes: readonly AnyRoute[], auth: Authenticators): 
   }
   const dispatch = router.routes();
   return async (ctx, next) => {
-    if (!isCanonicalPath(ctx.path)) throw notFound(`No route for ${ctx.method} ${ctx.path}`);
+    if (!isCanonicalPath(ctx.path)) throw noRoute(ctx.method, ctx.path);
     const match = router.match(ctx.path, ctx.method);
     if (match.route) return dispatch(ctx as Parameters<typeof dispatch>[0], next);
-    if (match.path.length === 0) throw notFound(`No route for ${ctx.method} ${ctx.path}`);
+    if (match.path.length === 0) throw noRoute(ctx.method, ctx.path);
     const allow = [...new Set(match.path.flatMap((l) => l.methods))].join(', ');
     ctx.set('Allow', allow);
     if (ctx.method === 'OPTIONS') {
@@ -46,6 +46,9 @@ export function buildRouter(routes: readonly AnyRoute[], auth: Authenticators): 
     });
   };
 }
+
+const noRoute = (method: string, path: string) =>
+  new DomainError('not_found', `No route for ${method} ${path}`);
 
 function assertWellFormed(route: AnyRoute, auth: Authenticators, seen: Set<string>): void {
   const key = routeKey(route);
