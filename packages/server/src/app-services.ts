@@ -35,7 +35,11 @@ import { ToolService } from './tools/tool-service.js';
 /** A finished turn's events stay in memory this long for clients that resume late. */
 const TURN_RETAIN_MS = 60_000;
 
-/** Everything a request handler may need, built once per server instance. */
+/**
+ * Every service of one server instance, built once. Only the composition
+ * root (create-app.ts, http/route-table.ts) holds the whole bag; modules
+ * take the few ports they use.
+ */
 export interface AppServices {
   config: ServerConfig;
   log: Logger;

@@ -105,7 +105,7 @@ export class TenantScope {
 type Db = Knex | Knex.Transaction | { knex: Knex };
 const unwrap = (db: Db): Knex | Knex.Transaction => (typeof db === 'function' ? db : db.knex);
 
-/** `scope(services, ctx.state.user)`: the caller's own data and nothing else. */
+/** `scope(knex, owner)`: the owner's own data and nothing else. Stores build on this. */
 export function scope(db: Db, owner: Owner): UserScope {
   return new UserScope(unwrap(db), owner);
 }

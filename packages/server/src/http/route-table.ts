@@ -66,7 +66,7 @@ export function routeTable(services: AppServices): AnyRoute[] {
 
   return [
     ...healthRoutes({
-      knex,
+      pingDatabase: () => knex.raw('select 1'),
       databaseKind: db.kind,
       infra,
       draining: () => services.turns.draining,

@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import type { AnyRoute } from '../http/routing/route.js';
 import { defineRoute } from '../http/routing/route.js';
 
@@ -20,7 +19,8 @@ const readySchema = {
 
 /** Liveness (the process answers) and readiness (its dependencies answer). */
 export function healthRoutes(deps: {
-  knex: Knex;
+  /** Resolves when the database answers a trivial query. */
+  pingDatabase(): Promise<unknown>;
   databaseKind: string;
   infra: { kind: 'redis' | 'memory'; ping(): Promise<void> };
   /** True once a graceful shutdown began: load balancers must stop sending traffic. */
@@ -69,7 +69,7 @@ export function healthRoutes(deps: {
       async handler(ctx) {
         // A dependency that does not answer within the probe budget is down for routing purposes.
         const checks = await Promise.allSettled([
-          within(deps.knex.raw('select 1'), PROBE_MS),
+          within(deps.pingDatabase(), PROBE_MS),
           within(deps.infra.ping(), PROBE_MS),
         ]);
         const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unavailable'));

@@ -18,6 +18,7 @@ import { McpPool } from './mcp/mcp-pool.js';
 import type { SafeFetch } from './net/safe-fetch.js';
 import { createSafeFetch } from './net/safe-fetch.js';
 import { loadPlugins } from './plugins/load-plugins.js';
+import { toolConfigStore } from '../stores/tool-config-store.js';
 import type { ToolRow } from './tool-rows.js';
 import { splitRowConfig } from './tool-rows.js';
 import type { ToolKind } from './tool-set.js';
@@ -100,10 +101,7 @@ export class ToolService {
   async rows(tenantId: string): Promise<ToolRow[]> {
     const hit = this.rowCache.get(tenantId);
     if (hit && hit.expires > Date.now()) return hit.rows;
-    const rows: ToolRow[] = await this.deps
-      .knex('tools')
-      .where({ tenant_id: tenantId })
-      .orderBy('name');
+    const rows: ToolRow[] = await toolConfigStore(this.deps.knex, tenantId).list();
     this.rowCache.set(tenantId, { rows, expires: Date.now() + TTL_MS });
     return rows;
   }
