@@ -69,6 +69,27 @@ describe('tenants and keys', () => {
     expect(patched.body.settings.persona).toBe('Be kind.');
   });
 
+  it("reaches a tenant's keys and users only through that tenant's own path", async () => {
+    const a = await t.createTenant();
+    const b = await t.createTenant();
+    const bKeys = await t.admin('GET', `/v1/admin/tenants/${b.id}/keys`);
+    const bKey = bKeys.body.data[0];
+    const bUser = await b.session('b-user');
+    const wrong = `/v1/admin/tenants/${a.id}`;
+    expect((await t.admin('DELETE', `${wrong}/keys/${bKey.id}`)).status).toBe(404);
+    expect((await t.admin('POST', `${wrong}/users/${bUser.userId}/revoke-sessions`)).status).toBe(
+      404,
+    );
+    expect((await t.admin('DELETE', `${wrong}/users/${bUser.userId}`)).status).toBe(404);
+    const aKeys = await t.admin('GET', `${wrong}/keys`);
+    expect(aKeys.body.data.map((k: { tenantId: string }) => k.tenantId)).toEqual([a.id, a.id]);
+    const aUsers = await t.admin('GET', `${wrong}/users`);
+    expect(aUsers.body.data).toEqual([]);
+    // Nothing of b's changed: its key still works and its user still exists and is signed in.
+    expect((await b.session('b-user')).userId).toBe(bUser.userId);
+    expect((await t.request('GET', '/v1/me', { token: bUser.accessToken })).status).toBe(200);
+  });
+
   it('lists tenants with pagination', async () => {
     for (let i = 0; i < 3; i++) await t.admin('POST', '/v1/admin/tenants', { name: `p${i}` });
     const page = await t.admin('GET', '/v1/admin/tenants?limit=2');

@@ -1,6 +1,5 @@
 import type { Context } from 'koa';
-import type { AppServices } from '../app-services.js';
-import type { RateLimitResult, RateLimitRule } from '../infra/rate-limiter.js';
+import type { RateLimiter, RateLimitResult, RateLimitRule } from '../infra/rate-limiter.js';
 import { DomainError } from '../errors/domain-error.js';
 
 /** Headers every client (and the SDK's retry logic) can read; exposed over CORS. */
@@ -32,7 +31,7 @@ export function rateLimitedError(r: RateLimitResult): DomainError {
  */
 export async function enforceRateLimit(
   ctx: Context,
-  services: AppServices,
+  services: { infra: { rateLimiter: Pick<RateLimiter, 'hit'> } },
   rules: RateLimitRule[],
 ): Promise<void> {
   const r = await services.infra.rateLimiter.hit(rules);

@@ -4,7 +4,7 @@ import type { ServerConfig } from '../config/env.js';
 import type { RateLimiter, RateLimitRule } from '../infra/rate-limiter.js';
 import { effectiveRateLimits } from '../limits/limit-rules.js';
 import type { TenantCache } from '../tenants/tenant-cache.js';
-import { rateLimitedError, rateLimitHeaders } from './rate-limit.js';
+import { enforceRateLimit } from './rate-limit.js';
 
 /**
  * Counts one request against rules built from the tenant's effective rate
@@ -25,8 +25,6 @@ export function tenantThrottle(deps: {
   return async (ctx, tenantId, rules) => {
     const tenant = await deps.tenants.get(tenantId);
     const limits = effectiveRateLimits(deps.config, tenant?.settings);
-    const r = await deps.rateLimiter.hit(rules(limits));
-    if (!r.allowed) throw rateLimitedError(r);
-    ctx.set(rateLimitHeaders(r));
+    await enforceRateLimit(ctx, { infra: deps }, rules(limits));
   };
 }
