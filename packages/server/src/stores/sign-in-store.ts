@@ -25,7 +25,6 @@ export interface SignInStore {
   findAccount(email: string): Promise<{ id: string; passwordHash: string } | null>;
 }
 
-
 export function signInStore(db: Knex | Knex.Transaction, tenantId: string): SignInStore {
   const tenant = tenantScope(db, tenantId);
   return {
