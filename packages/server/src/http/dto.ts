@@ -1,6 +1,10 @@
 import type { Conversation, EndUser, Message } from '@parley/sdk/protocol';
 
-/** Database rows → wire resources. The only place column names meet JSON names. */
+/**
+ * Database rows → wire resources shared by several modules (conversations,
+ * messages, end users). A resource only one store returns is mapped beside
+ * that store (stores/*).
+ */
 
 type Row = Record<string, unknown>;
 
