@@ -5,12 +5,10 @@ import { invalid, notFound } from '../errors/domain-error.js';
 import type { UserAuth } from '../http/koa-state.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import { toVectorLiteral } from '../memory/embedder.js';
-import { searchCandidates } from '../memory/hybrid-search.js';
 import { deleteMemoryChain, forgetEverything } from '../memory/memory-admin.js';
 import { MEMORY_COLUMNS, toMemory } from '../memory/memory-dto.js';
 import { MEMORY_KINDS } from '../memory/memory-policy.js';
-import { rankCandidates } from '../memory/rank.js';
-import { prefixOrQuery } from '../memory/text-features.js';
+import { recall } from '../memory/recall.js';
 import { isUuid } from './admin-tenants.js';
 import { paginate } from './pagination.js';
 
@@ -61,15 +59,13 @@ export function memoryRoutes(services: AppServices): Router {
     }
     if (q.cursor) throw invalid('A search returns one page: drop cursor or q');
     const owner = { tenantId: user.tenantId, userId: user.userId };
-    const vector = await services.memory.embedQuery(owner, q.q);
-    const found = await searchCandidates(services.knex, owner, {
-      vector,
-      tsquery: prefixOrQuery(q.q),
-      k: Math.max(q.limit, 20),
+    // The recall ranking over memories only, every relevant one up to the page size.
+    const found = await recall(services, owner, q.q, {
+      budgetMs: 10_000,
+      includeMessages: false,
+      tuning: { maxItems: q.limit, relativeFloor: 0, maxChars: 1_000_000 },
     });
-    const ids = rankCandidates(found, Date.now(), services.memory.embedder.similarity.relevant)
-      .slice(0, q.limit)
-      .map((s) => s.item.id);
+    const ids = found.memories.map((m) => m.id);
     const rows = ids.length
       ? await ownCurrent(services, user).whereIn('id', ids).select(MEMORY_COLUMNS)
       : [];

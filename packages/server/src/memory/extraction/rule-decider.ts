@@ -1,6 +1,5 @@
 import type { ExistingMemory } from '../memory-store.js';
-import { sameText } from '../rank.js';
-import { contentWords } from '../text-features.js';
+import { contentWords, sameText } from '../text-features.js';
 import type { CandidateFact, Decision } from './decision.js';
 
 export interface RuleContext {

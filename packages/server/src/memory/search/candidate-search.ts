@@ -1,0 +1,234 @@
+import type { Knex } from 'knex';
+import { toVectorLiteral } from '../embedder.js';
+import type { Owner } from '../owner.js';
+import { ownerMarker } from './query-terms.js';
+
+/** A memory or past message found by either retriever, with the raw signals of each. */
+export interface SearchHit {
+  source: 'memory' | 'message';
+  id: string;
+  text: string;
+  createdAt: Date;
+  /** Memories: last time used or changed (the clock for recency); messages: createdAt. */
+  lastUsedAt: Date;
+  /** Lexical: sum of the matched terms' idf (BM25 with tf = 1), null when no term matched. */
+  idf: number | null;
+  /** Distinct lexemes in the row: BM25's document length. */
+  length: number;
+  /** Sum of idf over the query terms this user's rows contain at all: a perfect match's `idf`. */
+  idealIdf: number;
+  /** Cosine similarity from the vector retriever, null when it did not return the row. */
+  similarity: number | null;
+  // memories
+  kind: string | null;
+  importance: number;
+  slot: string | null;
+  sourceMessageIds: string[];
+  /** Messages: their own; memories: those of the message they were first extracted from. */
+  conversationId: string | null;
+  role: string | null;
+  /** Memories: the message they were first extracted from (null for messages). */
+  sourceMessage: { id: string; createdAt: Date } | null;
+}
+
+/** The message before or after a hit in its conversation: the question a reply answers. */
+export interface Neighbour {
+  of: string;
+  side: 'before' | 'after';
+  id: string;
+  role: string;
+  text: string;
+  createdAt: Date;
+}
+
+export interface SearchRequest {
+  /** Query words (stop words already dropped); each is stemmed in SQL. */
+  terms: string[];
+  vector: number[] | null;
+  memories: { lexical: number; vector: number };
+  /** Omit to search memories only. */
+  messages?: { excludeConversationId: string | null; lexical: number; vector: number };
+  /** Rows read per query term: bounds the work for terms the user says all the time. */
+  perTerm: number;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  neighbours: Neighbour[];
+}
+
+const LIVE = `invalidated_at is null and (expires_at is null or expires_at > now())`;
+/** Documents counted for idf; beyond this a corpus is "large" and idf barely moves. */
+const MAX_DOCS = 20_000;
+/**
+ * Background documents added to every user's count (none holding the term):
+ * with three memories a word in all three would otherwise weigh nothing,
+ * though "peanut" is still specific. Large corpora barely notice.
+ */
+const PRIOR_DOCS = 50;
+const EMPTY_IDS = `select null::uuid as id, null::float8 as idf, null::float8 as ideal, null::float8 as sim where false`;
+
+/**
+ * Both retrievers over a user's memories and past messages, and the
+ * neighbouring turns of every message found, in ONE statement (one round
+ * trip). Lexical: each stemmed term is ANDed with the owner marker so the
+ * GIN index intersects the user's posting list with the term's; at most
+ * `perTerm` rows per term are read, so a term in every message costs no
+ * more than a rare one, and its document frequency is capped there (it is
+ * common; its idf is small either way). Vector: pgvector nearest rows
+ * (HNSW with `hnsw.iterative_scan`, or an exact scan of the user's rows
+ * when the planner prefers it).
+ */
+export async function searchHits(
+  knex: Knex,
+  owner: Owner,
+  req: SearchRequest,
+): Promise<SearchResult> {
+  const b: Knex.RawBinding[] = [];
+  const p = (v: Knex.RawBinding): string => {
+    b.push(v);
+    return '?';
+  };
+  const vec = req.vector ? toVectorLiteral(req.vector) : null;
+  const hasTerms = req.terms.length > 0;
+  const ctes: string[] = [
+    `t as (select min(i) as i, q from (
+        select i, plainto_tsquery('english', w) as q from unnest(${p(req.terms)}::text[]) with ordinality x(w, i)
+      ) y where numnode(q) > 0 group by q)`,
+    `mk as (select ${p(ownerMarker(owner.userId))}::tsquery as u)`,
+  ];
+
+  const lexical = (name: string, table: string, filter: () => string, limit: number): void => {
+    ctes.push(
+      `${name}n as (select count(*)::float8 as n from (select 1 from ${table}
+          where tenant_id = ${p(owner.tenantId)} and user_id = ${p(owner.userId)} and ${filter()}
+          limit ${MAX_DOCS}) z)`,
+      `${name}h as (select t.i, h.id from t, mk, lateral (select id from ${table}
+          where search_tsv @@ (t.q && mk.u) and tenant_id = ${p(owner.tenantId)}
+            and user_id = ${p(owner.userId)} and ${filter()}
+          limit ${p(req.perTerm)}) h)`,
+      `${name}d as (select i, ln(1 + (greatest(n, count(*)) + ${PRIOR_DOCS} - count(*) + 0.5) / (count(*) + 0.5)) as idf
+          from ${name}h, ${name}n group by i, n)`,
+      `${name}l as (select h.id, sum(d.idf) as idf, (select sum(idf) from ${name}d) as ideal
+          from ${name}h h join ${name}d d using (i) group by h.id order by 2 desc limit ${p(limit)})`,
+    );
+  };
+  const vectorArm = (name: string, table: string, filter: () => string, limit: number): void => {
+    ctes.push(`${name}v as (select id, 1 - d as sim from (
+        select id, embedding <=> ${p(vec)}::vector as d from ${table}
+         where tenant_id = ${p(owner.tenantId)} and user_id = ${p(owner.userId)}
+           and embedding is not null and ${filter()}
+         order by d limit ${p(limit)}) x)`);
+  };
+  const none = (name: string, arm: 'l' | 'v'): void => {
+    ctes.push(`${name}${arm} as (${EMPTY_IDS})`);
+  };
+
+  if (hasTerms) lexical('m', 'memories', () => LIVE, req.memories.lexical);
+  else none('m', 'l');
+  if (vec) vectorArm('m', 'memories', () => LIVE, req.memories.vector);
+  else none('m', 'v');
+
+  const msg = req.messages;
+  if (msg) {
+    // Only messages indexed for recall (embedded after their turn; "forget everything" clears it).
+    const filter = (): string =>
+      `embedding is not null and role in ('user', 'assistant')
+       and conversation_id is distinct from ${p(msg.excludeConversationId)}::uuid`;
+    if (hasTerms) lexical('g', 'messages', filter, msg.lexical);
+    else none('g', 'l');
+    if (vec) vectorArm('g', 'messages', filter, msg.vector);
+    else none('g', 'v');
+  } else {
+    none('g', 'l');
+    none('g', 'v');
+  }
+
+  ctes.push(
+    `mc as (select id from ml union select id from mv)`,
+    `gc as (select id from gl union select id from gv)`,
+    `gr as (select g.id, g.conversation_id, g.seq from messages g join gc using (id)
+        where g.tenant_id = ${p(owner.tenantId)} and g.user_id = ${p(owner.userId)})`,
+  );
+  const nb = (side: 'before' | 'after'): string => {
+    const [cmp, dir] = side === 'before' ? ['<', 'desc'] : ['>', 'asc'];
+    return `select gr.id as of_id, n.* from gr cross join lateral (
+        select '${side}' as side, x.id, x.role, x.content, x.created_at from messages x
+         where x.conversation_id = gr.conversation_id and x.seq ${cmp} gr.seq
+           and x.tenant_id = ${p(owner.tenantId)} and x.user_id = ${p(owner.userId)}
+           and x.role in ('user', 'assistant') and x.content <> ''
+         order by x.seq ${dir} limit 1) n`;
+  };
+
+  const sql = `with ${ctes.join(',\n')}
+    select 'memory' as source, mm.id, mm.text, mm.created_at,
+           greatest(mm.updated_at, mm.last_accessed_at) as last_used_at,
+           length(mm.search_tsv) - 1 as len, ml.idf, ml.ideal, mv.sim,
+           mm.kind, mm.importance, mm.slot, mm.source_message_ids,
+           src.conversation_id, src.role, null::uuid as of_id, null::text as side,
+           src.id as src_id, src.created_at as src_at
+      from memories mm join mc using (id) left join ml using (id) left join mv using (id)
+      left join lateral (select s.id, s.conversation_id, s.role, s.created_at from messages s
+         where s.id = (mm.source_message_ids ->> 0)::uuid
+           and s.tenant_id = mm.tenant_id and s.user_id = mm.user_id) src on true
+     where mm.tenant_id = ${p(owner.tenantId)} and mm.user_id = ${p(owner.userId)}
+    union all
+    select 'message', g.id, g.content, g.created_at, g.created_at,
+           length(g.search_tsv) - 1, gl.idf, gl.ideal, gv.sim,
+           null, null, null, null, g.conversation_id, g.role, null, null, null, null
+      from messages g join gc using (id) left join gl using (id) left join gv using (id)
+     where g.tenant_id = ${p(owner.tenantId)} and g.user_id = ${p(owner.userId)}
+    union all
+    select 'neighbour', n.id, n.content, n.created_at, n.created_at, 0, null, null, null,
+           null, null, null, null, null, n.role, n.of_id, n.side, null, null
+      from (${nb('before')} union all ${nb('after')}) n`;
+
+  if (process.env.DEBUG_RECALL_SQL) console.log(sql, b);
+  const { rows } = (await knex.raw(sql, b)) as { rows: Record<string, unknown>[] };
+  const hits: SearchHit[] = [];
+  const neighbours: Neighbour[] = [];
+  for (const r of rows) {
+    if (r.source === 'neighbour') neighbours.push(toNeighbour(r));
+    else hits.push(toHit(r));
+  }
+  return { hits, neighbours };
+}
+
+const num = (v: unknown): number | null => (v == null ? null : Number(v));
+
+function toHit(r: Record<string, unknown>): SearchHit {
+  const ids = r.source_message_ids;
+  const createdAt = new Date(r.created_at as string);
+  return {
+    source: r.source as SearchHit['source'],
+    id: r.id as string,
+    text: r.text as string,
+    createdAt,
+    lastUsedAt: r.last_used_at ? new Date(r.last_used_at as string) : createdAt,
+    idf: num(r.idf),
+    length: Math.max(1, Number(r.len ?? 1)),
+    idealIdf: num(r.ideal) ?? 0,
+    similarity: num(r.sim),
+    kind: (r.kind as string | null) ?? null,
+    importance: r.importance == null ? 0.5 : Number(r.importance),
+    slot: (r.slot as string | null) ?? null,
+    sourceMessageIds:
+      typeof ids === 'string' ? (JSON.parse(ids) as string[]) : ((ids as string[] | null) ?? []),
+    conversationId: (r.conversation_id as string | null) ?? null,
+    role: (r.role as string | null) ?? null,
+    sourceMessage: r.src_id
+      ? { id: r.src_id as string, createdAt: new Date(r.src_at as string) }
+      : null,
+  };
+}
+
+function toNeighbour(r: Record<string, unknown>): Neighbour {
+  return {
+    of: r.of_id as string,
+    side: r.side as Neighbour['side'],
+    id: r.id as string,
+    role: r.role as string,
+    text: r.text as string,
+    createdAt: new Date(r.created_at as string),
+  };
+}
