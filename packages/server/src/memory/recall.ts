@@ -49,7 +49,14 @@ export interface RecallResult {
 export const EMPTY_RECALL: RecallResult = { memories: [], passages: [], degraded: null };
 
 /** Candidates per retriever: bounded, so a user with years of history costs what a new one does. */
-const K = { memoryLexical: 20, memoryVector: 20, messageLexical: 40, messageVector: 20, perTerm: 64 };
+export const RECALL_CANDIDATES = {
+  memoryLexical: 20,
+  memoryVector: 20,
+  messageLexical: 40,
+  messageVector: 20,
+  perTerm: 64,
+};
+const K = RECALL_CANDIDATES;
 
 /**
  * What the user's memories and past conversations say about `query`: both

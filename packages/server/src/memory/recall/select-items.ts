@@ -122,7 +122,7 @@ export function selectItems(
     const cost =
       text.length + 24 + (before ? clip(before.text).length + 24 : 0) + (after ? clip(after.text).length + 24 : 0);
     if (cost > chars) continue;
-    if (repeats([before?.text, hit.text, after?.text].filter(Boolean).join(' '))) continue;
+    if (repeats(hit.text)) continue;
     chars -= cost;
     covered.add(hit.id);
     if (before) covered.add(before.id);

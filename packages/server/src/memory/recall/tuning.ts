@@ -27,10 +27,10 @@ export const DEFAULT_TUNING: RecallTuning = {
   k1: 1.2,
   b: 0.75,
   avgLength: { memory: 4, message: 9 },
-  lexicalFloor: 0.3,
+  lexicalFloor: 0.1,
   vectorFloor: null,
-  vectorWeight: 0.5,
-  relativeFloor: 0.3,
+  vectorWeight: 2,
+  relativeFloor: 0,
   maxItems: 10,
   maxChars: 2400,
 };

@@ -17,13 +17,15 @@ const REPLY_OPENER =
   /^(?:yes|yeah|yep|yup|no|nope|nah|sure|right|exactly|true|oh|ah|haha|lol|well|it|that|this|she|he|they|we|there|both|neither|only|just|the)\b/i;
 
 /**
- * A turn that leans on the one before it: short, or opening like an answer
- * ("Yes, in May", "She did"). Its meaning needs the question it replies to.
+ * A turn that leans on the one before it: a short answer ("Oslo.", "Nope,
+ * Lisbon now") or one opening like an answer ("Yes, in May", "She did"), or
+ * a short remark after a question. Its meaning needs the turn it replies to.
  */
 export function isReply(text: string, previous: string | null): boolean {
   if (!previous) return false;
-  if (isQuestion(previous)) return true;
-  return contentWords(text).length <= 4 || REPLY_OPENER.test(text.trim());
+  const n = contentWords(text).length;
+  if (n <= 3 || REPLY_OPENER.test(text.trim())) return true;
+  return isQuestion(previous) && n <= 6;
 }
 
 function contentWords(text: string): string[] {
