@@ -41,7 +41,7 @@ export function scoreHits(
       const ageDays = Math.max(0, ctx.now - hit.lastUsedAt.getTime()) / 86_400_000;
       const recency = Math.pow(0.5, ageDays / RECENCY_HALF_LIFE_DAYS);
       const importance = Math.min(1, Math.max(0, hit.importance));
-      score *= (0.8 + 0.2 * importance) * (0.9 + 0.1 * recency);
+      score *= (0.8 + 0.2 * importance) * (0.8 + 0.2 * recency);
     }
     const retriever: Retriever =
       lexical > 0 && sim >= vectorFloor ? 'both' : lexical > 0 ? 'lexical' : 'vector';

@@ -71,6 +71,15 @@ export function selectItems(
     around.set(n.of, slot);
   }
   let chars = tuning.maxChars;
+  // A message that a relevant memory was extracted from, or that says what it says, gives way
+  // to the memory: memories are current (a changed fact replaces them) and short.
+  const memoryHits = ranked.filter((s) => s.hit.source === 'memory' && s.score >= best * tuning.relativeFloor);
+  const behindMemories = new Set(memoryHits.flatMap((s) => s.hit.sourceMessageIds));
+  const memoryWords = memoryHits.map((s) => wordSet(s.hit.text));
+  const saidByMemory = (text: string): boolean => {
+    const set = wordSet(text);
+    return memoryWords.some((m) => jaccard(m, set) >= NEAR_DUPLICATE);
+  };
 
   const repeats = (text: string): boolean => {
     const set = wordSet(text);
@@ -107,7 +116,7 @@ export function selectItems(
       });
       continue;
     }
-    if (covered.has(hit.id)) continue;
+    if (covered.has(hit.id) || behindMemories.has(hit.id) || saidByMemory(hit.text)) continue;
     if (hit.role === 'user' && isQuestion(hit.text)) continue; // an echo of an earlier question
     const near = around.get(hit.id) ?? {};
     const before =
