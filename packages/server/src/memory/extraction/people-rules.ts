@@ -13,8 +13,8 @@ const RELATIONS =
   'sister|brother|mum|mom|mother|dad|father|son|daughter|wife|husband|partner|boyfriend|girlfriend|' +
   'friend|best friend|colleague|coworker|boss|neighbour|neighbor|cousin|aunt|uncle|flatmate|roommate|grandma|grandpa';
 const NAME = `[\\p{Lu}][\\p{Ll}'-]+`;
-// "my sister Ana" | "my sister" | "Ana, my sister," | "Ana"
-const SUBJECT = `(?:[Mm]y (${RELATIONS})(?: (${NAME}))?|(${NAME}),? my (${RELATIONS}),?|(${NAME}))`;
+// "my sister Ana" | "my sister" | "Ana, my sister," (both commas) | "Ana"
+const SUBJECT = `(?:[Mm]y (${RELATIONS})(?: (${NAME}))?|(${NAME}), my (${RELATIONS}),|(${NAME}))`;
 const V = `([^.,;!?\\n]{1,60})`;
 /** Capitalised words that start sentences but are nobody. */
 const NOT_A_NAME = new Set(

@@ -133,7 +133,7 @@ const TRAILING =
  * I love is awesome" must not become "User loves is awesome".
  */
 const PRONOUN =
-  /^(?:it|that|this|them|you|those|these|to|when|how|what|if|is|are|was|were|be|been|being|am|has|have|had|do|does|did|can|could|will|would|should|shall|may|might|must|not|very|so)\b/i;
+  /^(?:it|that|this|them|you|those|these|to|when|how|what|if|is|are|was|were|be|been|am|has|have|had|do|does|did|can|could|will|would|should|shall|may|might|must|not|very|so)\b/i;
 
 function clean(raw: string, proper: boolean): string | null {
   const v = raw.replace(TRAILING, '').replace(/\s+/g, ' ').trim();

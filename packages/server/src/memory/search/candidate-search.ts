@@ -66,6 +66,8 @@ const MAX_DOCS = 20_000;
  * though "peanut" is still specific. Large corpora barely notice.
  */
 const PRIOR_DOCS = 50;
+/** Candidates whose neighbouring turns are fetched, per arm (a reply needs its question). */
+const NEIGHBOURED = { lexical: 12, vector: 8 };
 const EMPTY_IDS = `select null::uuid as id, null::float8 as idf, null::float8 as ideal, null::float8 as sim where false`;
 
 /**
@@ -98,12 +100,17 @@ export async function searchHits(
     `mk as (select ${p(ownerMarker(owner.userId))}::tsquery as u)`,
   ];
 
-  const lexical = (name: string, table: string, filter: () => string, limit: number): void => {
+  // Messages carry their row out of the arm that read it: no second lookup by id.
+  const MSG = `id, conversation_id, seq, role, content, created_at, length(search_tsv) - 1 as len`;
+  const MSG_NONE = `null::uuid as id, null::uuid as conversation_id, null::bigint as seq, null::text as role,
+    null::text as content, null::timestamptz as created_at, null::int as len`;
+
+  const lexical = (name: string, table: string, cols: string, filter: () => string, limit: number): void => {
     ctes.push(
       `${name}n as (select count(*)::float8 as n from (select 1 from ${table}
           where tenant_id = ${p(owner.tenantId)} and user_id = ${p(owner.userId)} and ${filter()}
           limit ${MAX_DOCS}) z)`,
-      `${name}h as (select t.i, h.id from t, mk, lateral (select id from ${table}
+      `${name}h as (select t.i, h.* from t, mk, lateral (select ${cols} from ${table}
           where search_tsv @@ (t.q && mk.u) and tenant_id = ${p(owner.tenantId)}
             and user_id = ${p(owner.userId)} and ${filter()}
           limit ${p(req.perTerm)}) h)`,
@@ -113,42 +120,38 @@ export async function searchHits(
           from ${name}h h join ${name}d d using (i) group by h.id order by 2 desc limit ${p(limit)})`,
     );
   };
-  const vectorArm = (name: string, table: string, filter: () => string, limit: number): void => {
-    ctes.push(`${name}v as (select id, 1 - d as sim from (
-        select id, embedding <=> ${p(vec)}::vector as d from ${table}
+  const vectorArm = (name: string, table: string, cols: string, filter: () => string, limit: number): void => {
+    ctes.push(`${name}v as (select x.*, 1 - x.d as sim from (
+        select ${cols}, embedding <=> ${p(vec)}::vector as d from ${table}
          where tenant_id = ${p(owner.tenantId)} and user_id = ${p(owner.userId)}
            and embedding is not null and ${filter()}
          order by d limit ${p(limit)}) x)`);
   };
-  const none = (name: string, arm: 'l' | 'v'): void => {
-    ctes.push(`${name}${arm} as (${EMPTY_IDS})`);
-  };
 
-  if (hasTerms) lexical('m', 'memories', () => LIVE, req.memories.lexical);
-  else none('m', 'l');
-  if (vec) vectorArm('m', 'memories', () => LIVE, req.memories.vector);
-  else none('m', 'v');
+  if (hasTerms) lexical('m', 'memories', 'id', () => LIVE, req.memories.lexical);
+  else ctes.push(`ml as (${EMPTY_IDS})`);
+  if (vec) vectorArm('m', 'memories', 'id', () => LIVE, req.memories.vector);
+  else ctes.push(`mv as (${EMPTY_IDS})`);
 
   const msg = req.messages;
-  if (msg) {
-    // Only messages indexed for recall (embedded after their turn; "forget everything" clears it).
-    const filter = (): string =>
-      `embedding is not null and role in ('user', 'assistant')
-       and conversation_id is distinct from ${p(msg.excludeConversationId)}::uuid`;
-    if (hasTerms) lexical('g', 'messages', filter, msg.lexical);
-    else none('g', 'l');
-    if (vec) vectorArm('g', 'messages', filter, msg.vector);
-    else none('g', 'v');
-  } else {
-    none('g', 'l');
-    none('g', 'v');
-  }
+  // Only messages indexed for recall (embedded after their turn; "forget everything" clears it).
+  const filter = (): string =>
+    `embedding is not null and role in ('user', 'assistant')
+     and conversation_id is distinct from ${p(msg?.excludeConversationId ?? null)}::uuid`;
+  if (msg && hasTerms) lexical('g', 'messages', MSG, filter, msg.lexical);
+  else ctes.push(`gh as (select null::int as i, ${MSG_NONE} where false)`, `gl as (${EMPTY_IDS})`);
+  if (msg && vec) vectorArm('g', 'messages', MSG, filter, msg.vector);
+  else ctes.push(`gv as (select ${MSG_NONE}, null::float8 as d, null::float8 as sim where false)`);
 
   ctes.push(
     `mc as (select id from ml union select id from mv)`,
-    `gc as (select id from gl union select id from gv)`,
-    `gr as (select g.id, g.conversation_id, g.seq from messages g join gc using (id)
-        where g.tenant_id = ${p(owner.tenantId)} and g.user_id = ${p(owner.userId)})`,
+    `gx as (select distinct on (id) * from (
+        select id, conversation_id, seq, role, content, created_at, len from gh where id in (select id from gl)
+        union all select id, conversation_id, seq, role, content, created_at, len from gv) u)`,
+    // Neighbours only for the strongest few of each arm: the cut keeps at most 10 items.
+    `gr as (select gx.id, gx.conversation_id, gx.seq from gx join (
+        (select id from gl order by idf desc limit ${NEIGHBOURED.lexical})
+        union (select id from gv order by sim desc limit ${NEIGHBOURED.vector})) top using (id))`,
   );
   const nb = (side: 'before' | 'after'): string => {
     const [cmp, dir] = side === 'before' ? ['<', 'desc'] : ['>', 'asc'];
@@ -173,18 +176,15 @@ export async function searchHits(
            and s.tenant_id = mm.tenant_id and s.user_id = mm.user_id) src on true
      where mm.tenant_id = ${p(owner.tenantId)} and mm.user_id = ${p(owner.userId)}
     union all
-    select 'message', g.id, g.content, g.created_at, g.created_at,
-           length(g.search_tsv) - 1, gl.idf, gl.ideal, gv.sim,
-           null, null, null, null, g.conversation_id, g.role, null, null, null, null
-      from messages g join gc using (id) left join gl using (id) left join gv using (id)
-     where g.tenant_id = ${p(owner.tenantId)} and g.user_id = ${p(owner.userId)}
+    select 'message', gx.id, gx.content, gx.created_at, gx.created_at, gx.len, gl.idf, gl.ideal, gv.sim,
+           null, null, null, null, gx.conversation_id, gx.role, null, null, null, null
+      from gx left join gl using (id) left join gv using (id)
     union all
     select 'neighbour', n.id, n.content, n.created_at, n.created_at, 0, null, null, null,
            null, null, null, null, null, n.role, n.of_id, n.side, null, null
       from (${nb('before')} union all ${nb('after')}) n`;
 
-  if (process.env.DEBUG_RECALL_SQL) console.log(sql, b);
-  const { rows } = (await knex.raw(sql, b)) as { rows: Record<string, unknown>[] };
+  const rows = await runPrepared(knex, sql, b);
   const hits: SearchHit[] = [];
   const neighbours: Neighbour[] = [];
   for (const r of rows) {
@@ -192,6 +192,38 @@ export async function searchHits(
     else hits.push(toHit(r));
   }
   return { hits, neighbours };
+}
+
+interface PgConnection {
+  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
+}
+const statementNames = new Map<string, string>();
+
+/**
+ * On PostgreSQL, a named prepared statement per query shape: the planner's
+ * work (several ms for this many CTEs) is done once per connection, not per
+ * turn. PGlite runs in process and plans cheaply: plain `raw`.
+ */
+async function runPrepared(knex: Knex, sql: string, b: Knex.RawBinding[]): Promise<Record<string, unknown>[]> {
+  if ((knex.client as { config?: { client?: unknown } }).config?.client !== 'pg') {
+    return ((await knex.raw(sql, b)) as { rows: Record<string, unknown>[] }).rows;
+  }
+  const native = knex.raw(sql, b).toSQL().toNative();
+  let name = statementNames.get(native.sql);
+  if (!name) {
+    name = `parley_recall_${statementNames.size + 1}`;
+    statementNames.set(native.sql, name);
+  }
+  const client = knex.client as {
+    acquireConnection(): Promise<PgConnection>;
+    releaseConnection(c: PgConnection): Promise<void>;
+  };
+  const conn = await client.acquireConnection();
+  try {
+    return (await conn.query({ name, text: native.sql, values: native.bindings as unknown[] })).rows;
+  } finally {
+    await client.releaseConnection(conn);
+  }
 }
 
 const num = (v: unknown): number | null => (v == null ? null : Number(v));
