@@ -139,6 +139,7 @@ async function main(): Promise<void> {
               excludeConversationId: conversationId,
               lexical: RECALL_CANDIDATES.messageLexical,
               vector: RECALL_CANDIDATES.messageVector,
+              vectorWindow: RECALL_CANDIDATES.messageVectorWindow,
             },
             perTerm: RECALL_CANDIDATES.perTerm,
           }),

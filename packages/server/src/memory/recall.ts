@@ -54,6 +54,8 @@ export const RECALL_CANDIDATES = {
   memoryVector: 20,
   messageLexical: 40,
   messageVector: 20,
+  /** The vector arm over messages scans only the newest this many; words find the rest. */
+  messageVectorWindow: 200,
   perTerm: 64,
 };
 const K = RECALL_CANDIDATES;
@@ -100,6 +102,7 @@ export async function recall(
               excludeConversationId: opts.conversationId ?? null,
               lexical: K.messageLexical,
               vector: K.messageVector,
+              vectorWindow: K.messageVectorWindow,
             }
           : undefined,
       perTerm: K.perTerm,

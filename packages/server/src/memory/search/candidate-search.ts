@@ -46,8 +46,16 @@ export interface SearchRequest {
   terms: string[];
   vector: number[] | null;
   memories: { lexical: number; vector: number };
-  /** Omit to search memories only. */
-  messages?: { excludeConversationId: string | null; lexical: number; vector: number };
+  /**
+   * Omit to search memories only. The vector arm looks at the newest `vectorWindow` messages
+   * (older ones are found by words, and then also scored by vector): bounded work per turn.
+   */
+  messages?: {
+    excludeConversationId: string | null;
+    lexical: number;
+    vector: number;
+    vectorWindow?: number;
+  };
   /** Rows read per query term: bounds the work for terms the user says all the time. */
   perTerm: number;
 }
@@ -101,16 +109,26 @@ export async function searchHits(
   ];
 
   // Messages carry their row out of the arm that read it: no second lookup by id.
+  // A message read by the lexical arm also gets its vector similarity: the row is already in hand.
   const MSG = `id, conversation_id, seq, role, content, created_at, length(search_tsv) - 1 as len`;
+  const msgWithSim = (): string =>
+    vec ? `${MSG}, 1 - (embedding <=> ${p(vec)}::vector) as sim` : `${MSG}, null::float8 as sim`;
   const MSG_NONE = `null::uuid as id, null::uuid as conversation_id, null::bigint as seq, null::text as role,
-    null::text as content, null::timestamptz as created_at, null::int as len`;
+    null::text as content, null::timestamptz as created_at, null::int as len, null::float8 as sim`;
 
-  const lexical = (name: string, table: string, cols: string, filter: () => string, limit: number): void => {
+  // Placeholders are numbered in text order, so parts that bind values are built where they are used.
+  const lexical = (
+    name: string,
+    table: string,
+    cols: () => string,
+    filter: () => string,
+    limit: number,
+  ): void => {
     ctes.push(
       `${name}n as (select count(*)::float8 as n from (select 1 from ${table}
           where tenant_id = ${p(owner.tenantId)} and user_id = ${p(owner.userId)} and ${filter()}
           limit ${MAX_DOCS}) z)`,
-      `${name}h as (select t.i, h.* from t, mk, lateral (select ${cols} from ${table}
+      `${name}h as (select t.i, h.* from t, mk, lateral (select ${cols()} from ${table}
           where search_tsv @@ (t.q && mk.u) and tenant_id = ${p(owner.tenantId)}
             and user_id = ${p(owner.userId)} and ${filter()}
           limit ${p(req.perTerm)}) h)`,
@@ -120,15 +138,27 @@ export async function searchHits(
           from ${name}h h join ${name}d d using (i) group by h.id order by 2 desc limit ${p(limit)})`,
     );
   };
-  const vectorArm = (name: string, table: string, cols: string, filter: () => string, limit: number): void => {
+  /** Nearest rows by vector; `window` bounds it to the newest rows (exact distances over those). */
+  const vectorArm = (
+    name: string,
+    table: string,
+    cols: string,
+    filter: () => string,
+    limit: number,
+    window?: number,
+  ): void => {
+    const distance = `embedding <=> ${p(vec)}::vector`;
+    const rows = window
+      ? `(select * from ${table} where tenant_id = ${p(owner.tenantId)} and user_id = ${p(owner.userId)}
+            and embedding is not null and ${filter()} order by created_at desc limit ${p(window)}) w`
+      : `${table} where tenant_id = ${p(owner.tenantId)} and user_id = ${p(owner.userId)}
+           and embedding is not null and ${filter()}`;
     ctes.push(`${name}v as (select x.*, 1 - x.d as sim from (
-        select ${cols}, embedding <=> ${p(vec)}::vector as d from ${table}
-         where tenant_id = ${p(owner.tenantId)} and user_id = ${p(owner.userId)}
-           and embedding is not null and ${filter()}
+        select ${cols}, ${distance} as d from ${rows}
          order by d limit ${p(limit)}) x)`);
   };
 
-  if (hasTerms) lexical('m', 'memories', 'id', () => LIVE, req.memories.lexical);
+  if (hasTerms) lexical('m', 'memories', () => 'id', () => LIVE, req.memories.lexical);
   else ctes.push(`ml as (${EMPTY_IDS})`);
   if (vec) vectorArm('m', 'memories', 'id', () => LIVE, req.memories.vector);
   else ctes.push(`mv as (${EMPTY_IDS})`);
@@ -138,16 +168,16 @@ export async function searchHits(
   const filter = (): string =>
     `embedding is not null and role in ('user', 'assistant')
      and conversation_id is distinct from ${p(msg?.excludeConversationId ?? null)}::uuid`;
-  if (msg && hasTerms) lexical('g', 'messages', MSG, filter, msg.lexical);
+  if (msg && hasTerms) lexical('g', 'messages', msgWithSim, filter, msg.lexical);
   else ctes.push(`gh as (select null::int as i, ${MSG_NONE} where false)`, `gl as (${EMPTY_IDS})`);
-  if (msg && vec) vectorArm('g', 'messages', MSG, filter, msg.vector);
-  else ctes.push(`gv as (select ${MSG_NONE}, null::float8 as d, null::float8 as sim where false)`);
+  if (msg && vec && msg.vector > 0) vectorArm('g', 'messages', MSG, filter, msg.vector, msg.vectorWindow);
+  else ctes.push(`gv as (select ${MSG_NONE}, null::float8 as d where false)`);
 
   ctes.push(
     `mc as (select id from ml union select id from mv)`,
     `gx as (select distinct on (id) * from (
-        select id, conversation_id, seq, role, content, created_at, len from gh where id in (select id from gl)
-        union all select id, conversation_id, seq, role, content, created_at, len from gv) u)`,
+        select id, conversation_id, seq, role, content, created_at, len, sim from gh where id in (select id from gl)
+        union all select id, conversation_id, seq, role, content, created_at, len, sim from gv) u)`,
     // Neighbours only for the strongest few of each arm: the cut keeps at most 10 items.
     `gr as (select gx.id, gx.conversation_id, gx.seq from gx join (
         (select id from gl order by idf desc limit ${NEIGHBOURED.lexical})
@@ -176,9 +206,9 @@ export async function searchHits(
            and s.tenant_id = mm.tenant_id and s.user_id = mm.user_id) src on true
      where mm.tenant_id = ${p(owner.tenantId)} and mm.user_id = ${p(owner.userId)}
     union all
-    select 'message', gx.id, gx.content, gx.created_at, gx.created_at, gx.len, gl.idf, gl.ideal, gv.sim,
+    select 'message', gx.id, gx.content, gx.created_at, gx.created_at, gx.len, gl.idf, gl.ideal, gx.sim,
            null, null, null, null, gx.conversation_id, gx.role, null, null, null, null
-      from gx left join gl using (id) left join gv using (id)
+      from gx left join gl using (id)
     union all
     select 'neighbour', n.id, n.content, n.created_at, n.created_at, 0, null, null, null,
            null, null, null, null, null, n.role, n.of_id, n.side, null, null
