@@ -1,6 +1,8 @@
 import type { AppServices } from '../app-services.js';
 import { conversationRoutes } from '../routes/conversations.js';
 import { healthRoutes } from '../routes/health.js';
+import { recallForQuery } from '../memory/turn-memory.js';
+import { memoryRecallRoutes } from '../routes/memory-recall.js';
 import { messageRoutes, streamRoutes } from '../routes/messages.js';
 import type { AnyRoute } from './routing/route.js';
 
@@ -21,5 +23,12 @@ export function routeTable(services: AppServices): AnyRoute[] {
     ...conversationRoutes({ conversations: services.conversations }),
     ...messageRoutes({ turns: services.turns }),
     ...streamRoutes({ turns: services.turns }),
+    ...memoryRecallRoutes({
+      recall: async (owner, text, conversationId) => {
+        const tenant = await services.tenants.get(owner.tenantId);
+        const ports = { knex: db.knex, memory: services.memory, log: services.log };
+        return recallForQuery(ports, tenant?.settings ?? {}, owner, text, { conversationId });
+      },
+    }),
   ];
 }
