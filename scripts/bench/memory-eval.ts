@@ -91,7 +91,10 @@ async function main(): Promise<void> {
   try {
     const [{ id: tenantId }] = await knex('tenants').insert({ name: 'eval' }).returning('id');
     const seeds: [number, Row['split']][] = [
-      ...Array.from({ length: Number(args.train) }, (_, i) => [i + 1, 'train'] as [number, Row['split']]),
+      ...Array.from(
+        { length: Number(args.train) },
+        (_, i) => [i + 1, 'train'] as [number, Row['split']],
+      ),
       ...Array.from(
         { length: Number(args['held-out']) },
         (_, i) => [1001 + i, 'held-out'] as [number, Row['split']],
@@ -106,11 +109,19 @@ async function main(): Promise<void> {
       sessionsTotal += script.sessions.length;
       turnsTotal += ids.size;
       memoriesTotal += Number(
-        (await knex('memories').where({ user_id: userId }).whereNull('invalidated_at').count('* as n'))[0]!.n,
+        (
+          await knex('memories')
+            .where({ user_id: userId })
+            .whereNull('invalidated_at')
+            .count('* as n')
+        )[0]!.n,
       );
       const bm25 = await Bm25Index.forUser(knex, owner, new Set(ids.values()));
       const userQuestions = new Set(
-        script.sessions.flat().filter((t) => t.role === 'user' && isQuestion(t.text)).map((t) => ids.get(t.key)!),
+        script.sessions
+          .flat()
+          .filter((t) => t.role === 'user' && isQuestion(t.text))
+          .map((t) => ids.get(t.key)!),
       );
       const order = rng(seed * 7919);
       const questions = [...script.questions].sort(() => order() - 0.5);
@@ -134,7 +145,10 @@ async function main(): Promise<void> {
           found: await searchHits(knex, owner, {
             terms: queryTerms(q.text),
             vector: await services.memory.embedQuery(owner, q.text),
-            memories: { lexical: RECALL_CANDIDATES.memoryLexical, vector: RECALL_CANDIDATES.memoryVector },
+            memories: {
+              lexical: RECALL_CANDIDATES.memoryLexical,
+              vector: RECALL_CANDIDATES.memoryVector,
+            },
             messages: {
               excludeConversationId: conversationId,
               lexical: RECALL_CANDIDATES.messageLexical,
@@ -147,7 +161,8 @@ async function main(): Promise<void> {
         const analysed = await analyse(knex, q.text);
         const ranked = bm25.search(analysed, 20);
         const statements = bm25.search(analysed, 20, userQuestions);
-        if (rows.length < Number(args.show)) await show(knex, q.text, q.kind, evidence, ranked, results.hybrid);
+        if (rows.length < Number(args.show))
+          await show(knex, q.text, q.kind, evidence, ranked, results.hybrid);
         rows.push({
           split,
           kind: q.kind,
@@ -179,11 +194,29 @@ async function main(): Promise<void> {
       `${memoriesTotal} current memories extracted, ${rows.length} questions; embedder ${args.embedder}; ` +
       `${round((performance.now() - t0) / 1000, 1)} s`,
   );
-  const report: Record<string, unknown> = { users, turns: turnsTotal, sessions: sessionsTotal, rows };
+  const report: Record<string, unknown> = {
+    users,
+    turns: turnsTotal,
+    sessions: sessionsTotal,
+    rows,
+  };
   for (const split of ['train', 'held-out'] as const) {
     const mine = rows.filter((r) => r.split === split);
     console.log(`\n${split} users`);
-    console.log(table(HEADERS, [...KINDS.map((k) => line(k, mine.filter((r) => r.kind === k))), line('all', mine.filter((r) => r.kind !== 'off-topic'))]));
+    console.log(
+      table(HEADERS, [
+        ...KINDS.map((k) =>
+          line(
+            k,
+            mine.filter((r) => r.kind === k),
+          ),
+        ),
+        line(
+          'all',
+          mine.filter((r) => r.kind !== 'off-topic'),
+        ),
+      ]),
+    );
     const off = mine.filter((r) => r.kind === 'off-topic');
     console.log(
       `off-topic questions: ${off.length}, mean items recalled ${round(mean(off.map((r) => r.items.hybrid)), 2)}, ` +
@@ -196,18 +229,42 @@ async function main(): Promise<void> {
     const train = cache.filter((c) => c.split === 'train');
     const held = cache.filter((c) => c.split === 'held-out');
     const sweep = calibrate(train, floor);
-    console.log('\ncalibration on training users (top 8 of the grid; objective = recall - 0.02 × off-topic items)');
+    console.log(
+      '\ncalibration on training users (top 8 of the grid; objective = recall - 0.02 × off-topic items)',
+    );
     console.log(
       table(
-        ['b', 'lexicalFloor', 'vectorFloor', 'vectorWeight', 'relativeFloor', 'train recall', 'items', 'off-topic items', 'held-out recall'],
+        [
+          'b',
+          'lexicalFloor',
+          'vectorFloor',
+          'vectorWeight',
+          'relativeFloor',
+          'train recall',
+          'items',
+          'off-topic items',
+          'held-out recall',
+        ],
         sweep.slice(0, 8).map((x) => {
           const h = score(held, x.tuning, floor);
-          return [x.tuning.b, x.tuning.lexicalFloor, x.tuning.vectorFloor, x.tuning.vectorWeight, x.tuning.relativeFloor, round(x.score.recall, 3), round(x.score.items, 2), round(x.score.offTopicItems, 2), round(h.recall, 3)];
+          return [
+            x.tuning.b,
+            x.tuning.lexicalFloor,
+            x.tuning.vectorFloor,
+            x.tuning.vectorWeight,
+            x.tuning.relativeFloor,
+            round(x.score.recall, 3),
+            round(x.score.items, 2),
+            round(x.score.offTopicItems, 2),
+            round(h.recall, 3),
+          ];
         }),
       ),
     );
     const current = score(train, DEFAULT_TUNING, floor);
-    console.log(`current defaults on train: recall ${round(current.recall, 3)}, items ${round(current.items, 2)}, off-topic items ${round(current.offTopicItems, 2)}`);
+    console.log(
+      `current defaults on train: recall ${round(current.recall, 3)}, items ${round(current.items, 2)}, off-topic items ${round(current.offTopicItems, 2)}`,
+    );
     report.calibration = sweep.slice(0, 20);
   }
   mkdirSync('bench-results', { recursive: true });
@@ -224,21 +281,43 @@ async function show(
   r: RecallResult,
 ): Promise<void> {
   const text = new Map<string, string>(
-    (await knex('messages').whereIn('id', [...evidence, ...ranked.slice(0, 10)]).select('id', 'content', 'role')).map(
-      (m: { id: string; content: string; role: string }) => [m.id, `${m.role}: ${m.content}`],
-    ),
+    (
+      await knex('messages')
+        .whereIn('id', [...evidence, ...ranked.slice(0, 10)])
+        .select('id', 'content', 'role')
+    ).map((m: { id: string; content: string; role: string }) => [m.id, `${m.role}: ${m.content}`]),
   );
   const covered = coveredTurns(r);
   console.log(`\n[${kind}] ${question}`);
-  for (const id of evidence) console.log(`  evidence ${covered.has(id) ? '✓' : '✗'} ${ranked.slice(0, 10).includes(id) ? 'bm25✓' : 'bm25✗'} ${text.get(id)}`);
+  for (const id of evidence)
+    console.log(
+      `  evidence ${covered.has(id) ? '✓' : '✗'} ${ranked.slice(0, 10).includes(id) ? 'bm25✓' : 'bm25✗'} ${text.get(id)}`,
+    );
   for (const id of ranked.slice(0, 10)) console.log(`  bm25   ${text.get(id)}`);
-  for (const m of r.memories) console.log(`  memory ${m.score.toFixed(2)} ${m.retriever} ${m.text}`);
+  for (const m of r.memories)
+    console.log(`  memory ${m.score.toFixed(2)} ${m.retriever} ${m.text}`);
   for (const p of r.passages)
-    console.log(`  passage ${p.score.toFixed(2)} ${p.retriever} ${p.before ? `[${p.before.text}] → ` : ''}${p.role}: ${p.text}${p.after ? ` → [${p.after.text}]` : ''}`);
+    console.log(
+      `  passage ${p.score.toFixed(2)} ${p.retriever} ${p.before ? `[${p.before.text}] → ` : ''}${p.role}: ${p.text}${p.after ? ` → [${p.after.text}]` : ''}`,
+    );
 }
 
 const KINDS: QuestionKind[] = ['single', 'multi-hop', 'temporal', 'open'];
-const HEADERS = ['kind', 'n', 'Parley', 'lexical only', 'vector only', 'BM25@10', 'ratio', 'items', 'BM25@items', 'turns', 'BM25@turns', 'BM25@10 no questions', 'ratio'];
+const HEADERS = [
+  'kind',
+  'n',
+  'Parley',
+  'lexical only',
+  'vector only',
+  'BM25@10',
+  'ratio',
+  'items',
+  'BM25@items',
+  'turns',
+  'BM25@turns',
+  'BM25@10 no questions',
+  'ratio',
+];
 
 /** BM25 recall at a fractional k, interpolated between its neighbours. */
 function bm25At(rs: Row[], k: number, field: 'bm25AtK' | 'bm25NoQuestionsAtK' = 'bm25AtK'): number {

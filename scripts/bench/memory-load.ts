@@ -57,7 +57,11 @@ function serverUrl(db: string): string {
 }
 
 async function admin<T>(fn: (k: Knex) => Promise<T>): Promise<T> {
-  const k = knexFactory({ client: 'pg', connection: serverUrl('postgres'), pool: { min: 0, max: 1 } });
+  const k = knexFactory({
+    client: 'pg',
+    connection: serverUrl('postgres'),
+    pool: { min: 0, max: 1 },
+  });
   try {
     return await fn(k);
   } finally {
@@ -75,7 +79,11 @@ async function seeded(knex: Knex): Promise<boolean> {
 }
 
 /** Distinct texts to spread over users: turns and what the extractor stores about them. */
-function pools(): { turns: { role: string; text: string }[]; memories: string[]; questions: string[] } {
+function pools(): {
+  turns: { role: string; text: string }[];
+  memories: string[];
+  questions: string[];
+} {
   const turns = new Map<string, string>();
   const questions = new Set<string>();
   for (let seed = 1; seed <= 12; seed++) {
@@ -100,8 +108,12 @@ async function seed(knex: Knex): Promise<void> {
   const p = pools();
   const step = (what: string) =>
     console.log(`${what} (${round((performance.now() - t0) / 1000, 1)} s)`);
-  await knex.raw('create temp table if not exists _pool (i int, role text, content text, embedding vector(512))');
-  await knex.raw('create temp table if not exists _mpool (i int, text text, embedding vector(512))');
+  await knex.raw(
+    'create temp table if not exists _pool (i int, role text, content text, embedding vector(512))',
+  );
+  await knex.raw(
+    'create temp table if not exists _mpool (i int, text text, embedding vector(512))',
+  );
   const vt = await embedder.embed(p.turns.map((t) => t.text));
   for (let i = 0; i < p.turns.length; i += 500) {
     await knex('_pool').insert(
@@ -129,7 +141,10 @@ async function seed(knex: Knex): Promise<void> {
     `insert into users (tenant_id, external_id) select ?, 'u' || g from generate_series(1, ?) g`,
     [tenantId, USERS],
   );
-  await knex.raw(`create temp table _users as select id, row_number() over (order by id) - 1 as n from users where tenant_id = ?`, [tenantId]);
+  await knex.raw(
+    `create temp table _users as select id, row_number() over (order by id) - 1 as n from users where tenant_id = ?`,
+    [tenantId],
+  );
   // 20 conversations per user.
   await knex.raw(
     `insert into conversations (tenant_id, user_id, created_at)
@@ -142,7 +157,12 @@ async function seed(knex: Knex): Promise<void> {
   );
   step('users and conversations');
   // Indexes that a bulk load would rebuild afterwards.
-  for (const idx of ['messages_embedding_hnsw_idx', 'messages_search_tsv_idx', 'memories_embedding_hnsw_idx', 'memories_search_tsv_idx'])
+  for (const idx of [
+    'messages_embedding_hnsw_idx',
+    'messages_search_tsv_idx',
+    'memories_embedding_hnsw_idx',
+    'memories_search_tsv_idx',
+  ])
     await knex.raw(`drop index if exists ${idx}`);
   const poolSize = p.turns.length;
   const perUser = Math.ceil(MESSAGES / USERS);
@@ -172,8 +192,12 @@ async function seed(knex: Knex): Promise<void> {
   step('GIN indexes');
   await knex.transaction(async (trx) => {
     await trx.raw(`set local maintenance_work_mem = '4GB'`);
-    await trx.raw('create index memories_embedding_hnsw_idx on memories using hnsw (embedding vector_cosine_ops)');
-    await trx.raw('create index messages_embedding_hnsw_idx on messages using hnsw (embedding vector_cosine_ops)');
+    await trx.raw(
+      'create index memories_embedding_hnsw_idx on memories using hnsw (embedding vector_cosine_ops)',
+    );
+    await trx.raw(
+      'create index messages_embedding_hnsw_idx on messages using hnsw (embedding vector_cosine_ops)',
+    );
   });
   step('HNSW indexes');
   await knex.raw('vacuum analyze messages');
@@ -256,12 +280,7 @@ async function main(): Promise<void> {
       loadAvgBefore: round(load0, 2),
       loadAvgAfter: round(loadavg()[0]!, 2),
     };
-    console.log(
-      table(
-        Object.keys(result),
-        [Object.values(result).map(String)],
-      ),
-    );
+    console.log(table(Object.keys(result), [Object.values(result).map(String)]));
     console.log(`\nplan of one recall statement (EXPLAIN ANALYZE, abridged):\n${plan}`);
     mkdirSync('bench-results', { recursive: true });
     writeFileSync('bench-results/memory-load.json', JSON.stringify({ ...result, plan }, null, 2));
@@ -289,7 +308,11 @@ function postgresCpuMs(): number {
 }
 
 /** EXPLAIN ANALYZE of the recall statement for one user, to show which indexes it uses. */
-async function explain(knex: Knex, owner: { tenantId: string; userId: string }, q: string): Promise<string> {
+async function explain(
+  knex: Knex,
+  owner: { tenantId: string; userId: string },
+  q: string,
+): Promise<string> {
   let captured = '';
   const spy = {
     client: { config: { client: 'explain' } }, // not 'pg': the statement goes through raw()
@@ -297,13 +320,20 @@ async function explain(knex: Knex, owner: { tenantId: string; userId: string }, 
       captured = sql;
       return knex.raw(`explain (analyze, buffers, costs off) ${sql}`, b).then((res) => {
         const lines = (res.rows as Record<string, string>[]).map((x) => x['QUERY PLAN']!);
-        captured = lines.filter((l) => /Scan|Execution Time|Planning Time/.test(l)).slice(0, 40).join('\n');
+        captured = lines
+          .filter((l) => /Scan|Execution Time|Planning Time/.test(l))
+          .slice(0, 40)
+          .join('\n');
         return { rows: [] };
       });
     },
   } as unknown as Knex;
   await recall(
-    { knex: spy, log: pino({ level: 'silent' }), memory: new MemoryService(embedder, { recallBudgetMs: 60_000, cleanupIntervalMs: 0 }) },
+    {
+      knex: spy,
+      log: pino({ level: 'silent' }),
+      memory: new MemoryService(embedder, { recallBudgetMs: 60_000, cleanupIntervalMs: 0 }),
+    },
     owner,
     q,
     { budgetMs: 60_000 },

@@ -58,13 +58,20 @@ export function calibrate(
 ): { tuning: RecallTuning; score: Score; objective: number }[] {
   const results: { tuning: RecallTuning; score: Score; objective: number }[] = [];
   for (const b of [0.25, 0.5, 0.75])
-  for (const lexicalFloor of [0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
-    for (const vectorFloor of [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5])
-      for (const vectorWeight of [0, 0.25, 0.5, 1, 2])
-        for (const relativeFloor of [0, 0.1, 0.2, 0.3, 0.4, 0.5]) {
-          const tuning = { ...DEFAULT_TUNING, b, lexicalFloor, vectorFloor, vectorWeight, relativeFloor };
-          const s = score(train, tuning, floorOfEmbedder);
-          results.push({ tuning, score: s, objective: s.recall - 0.02 * s.offTopicItems });
-        }
+    for (const lexicalFloor of [0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
+      for (const vectorFloor of [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5])
+        for (const vectorWeight of [0, 0.25, 0.5, 1, 2])
+          for (const relativeFloor of [0, 0.1, 0.2, 0.3, 0.4, 0.5]) {
+            const tuning = {
+              ...DEFAULT_TUNING,
+              b,
+              lexicalFloor,
+              vectorFloor,
+              vectorWeight,
+              relativeFloor,
+            };
+            const s = score(train, tuning, floorOfEmbedder);
+            results.push({ tuning, score: s, objective: s.recall - 0.02 * s.offTopicItems });
+          }
   return results.sort((a, b) => b.objective - a.objective);
 }

@@ -34,7 +34,9 @@ export async function ingestUser(
         })),
       )
       .returning(['id', 'seq']);
-    const bySeq = new Map(rows.map((r: { id: string; seq: string | number }) => [Number(r.seq), r.id]));
+    const bySeq = new Map(
+      rows.map((r: { id: string; seq: string | number }) => [Number(r.seq), r.id]),
+    );
     session.forEach((t, i) => ids.set(t.key, bySeq.get(i + 1)!));
     for (const [i, t] of session.entries()) {
       if (t.role !== 'user') continue;
@@ -70,5 +72,10 @@ export async function storeQuestion(
       created_at: at,
     })
     .returning('id');
-  await runExtraction(services, { ...owner, conversationId, userMessageId: id, assistantMessageId: null });
+  await runExtraction(services, {
+    ...owner,
+    conversationId,
+    userMessageId: id,
+    assistantMessageId: null,
+  });
 }

@@ -2,8 +2,21 @@ import { pick, rng } from '../memory/corpus.js';
 import { ConversationBuilder } from './conversation-builder.js';
 import type { Question, UserScript } from './script-types.js';
 import {
-  ACKS, ALLERGENS, CITIES, EMPLOYERS, FIRST_NAMES, FOODS, GIFTS, HOBBIES, JOBS, MONTHS, PETS,
-  PET_NAMES, RELATIONS, SMALL_TALK, TRIPS,
+  ACKS,
+  ALLERGENS,
+  CITIES,
+  EMPLOYERS,
+  FIRST_NAMES,
+  FOODS,
+  GIFTS,
+  HOBBIES,
+  JOBS,
+  MONTHS,
+  PETS,
+  PET_NAMES,
+  RELATIONS,
+  SMALL_TALK,
+  TRIPS,
 } from './vocabulary.js';
 
 /**
@@ -33,7 +46,8 @@ export function userScript(seed: number, now: Date): UserScript {
   const take = <T>(xs: readonly T[], n: number): T[] => {
     const pool = [...xs];
     const out: T[] = [];
-    while (out.length < n && pool.length) out.push(pool.splice(Math.floor(r() * pool.length), 1)[0]!);
+    while (out.length < n && pool.length)
+      out.push(pool.splice(Math.floor(r() * pool.length), 1)[0]!);
     return out;
   };
   const chance = (p: number) => r() < p;
@@ -66,26 +80,71 @@ export function userScript(seed: number, now: Date): UserScript {
   const homeKeys: string[][] = [[], []];
   early.push(() => {
     if (chance(0.5)) {
-      homeKeys[0]!.push(b.say('user', one([`I live in ${home0}, have done for years.`, `Greetings from rainy ${home0}!`, `Here in ${home0} it's been sunny all week, I love living here.`])));
+      homeKeys[0]!.push(
+        b.say(
+          'user',
+          one([
+            `I live in ${home0}, have done for years.`,
+            `Greetings from rainy ${home0}!`,
+            `Here in ${home0} it's been sunny all week, I love living here.`,
+          ]),
+        ),
+      );
       b.say('assistant', `${home0} sounds lovely.`);
     } else {
       b.say('user', 'I just set up this assistant, hi!');
-      homeKeys[0]!.push(b.say('assistant', 'Welcome! Where are you based, so I can tailor suggestions?'));
-      homeKeys[0]!.push(b.say('user', one([`${home0}.`, `${home0}, near the old town.`, `In ${home0}.`])));
+      homeKeys[0]!.push(
+        b.say('assistant', 'Welcome! Where are you based, so I can tailor suggestions?'),
+      );
+      homeKeys[0]!.push(
+        b.say('user', one([`${home0}.`, `${home0}, near the old town.`, `In ${home0}.`])),
+      );
       ack();
     }
   });
   middle.push(() => {
-    homeKeys[1]!.push(b.say('user', one([`Big news: I'm moving to ${home1}! Boxes everywhere.`, `We finally relocated to ${home1}, the flat is tiny but bright.`, `Signed the lease in ${home1} today, moving day is Saturday.`])));
-    b.say('assistant', one([`Congratulations on the move to ${home1}!`, 'Exciting! Good luck with the move.']));
+    homeKeys[1]!.push(
+      b.say(
+        'user',
+        one([
+          `Big news: I'm moving to ${home1}! Boxes everywhere.`,
+          `We finally relocated to ${home1}, the flat is tiny but bright.`,
+          `Signed the lease in ${home1} today, moving day is Saturday.`,
+        ]),
+      ),
+    );
+    b.say(
+      'assistant',
+      one([`Congratulations on the move to ${home1}!`, 'Exciting! Good luck with the move.']),
+    );
   });
   late.push(() => {
-    homeKeys[1]!.push(b.say('user', one([`Settling in nicely in ${home1} now.`, `Three months in ${home1} and I already know the best bakery.`])));
+    homeKeys[1]!.push(
+      b.say(
+        'user',
+        one([
+          `Settling in nicely in ${home1} now.`,
+          `Three months in ${home1} and I already know the best bakery.`,
+        ]),
+      ),
+    );
     ack();
   });
   const homeQuestions = () => {
-    ask('single', ['Which city am I living in these days?', 'Where is home for me now?', "What's my current city?"], () => homeKeys[1]!);
-    ask('temporal', [`Where did I live before I moved to ${home1}?`, `Which city was I in before ${home1}?`], () => homeKeys[0]!);
+    ask(
+      'single',
+      [
+        'Which city am I living in these days?',
+        'Where is home for me now?',
+        "What's my current city?",
+      ],
+      () => homeKeys[1]!,
+    );
+    ask(
+      'temporal',
+      [`Where did I live before I moved to ${home1}?`, `Which city was I in before ${home1}?`],
+      () => homeKeys[0]!,
+    );
   };
 
   // --- work, which changes ------------------------------------------------------------------
@@ -93,19 +152,52 @@ export function userScript(seed: number, now: Date): UserScript {
   const [emp0, emp1] = take(EMPLOYERS, 2);
   const jobKeys: string[][] = [[], []];
   early.push(() => {
-    jobKeys[0]!.push(b.say('user', one([`Long shift today, being a ${job0} at ${emp0} is exhausting.`, `I work as a ${job0} for ${emp0}.`, `Work at ${emp0} was hectic, the usual ${job0} stuff.`])));
+    jobKeys[0]!.push(
+      b.say(
+        'user',
+        one([
+          `Long shift today, being a ${job0} at ${emp0} is exhausting.`,
+          `I work as a ${job0} for ${emp0}.`,
+          `Work at ${emp0} was hectic, the usual ${job0} stuff.`,
+        ]),
+      ),
+    );
     ack();
   });
   middle.push(() => {
     b.say('user', 'I have some career news.');
     jobKeys[1]!.push(b.say('assistant', 'Ooh, tell me! What happened?'));
-    jobKeys[1]!.push(b.say('user', one([`I accepted an offer from ${emp1}! Starting as a ${job1} next month.`, `${emp1} hired me, I'll be their new ${job1}.`])));
+    jobKeys[1]!.push(
+      b.say(
+        'user',
+        one([
+          `I accepted an offer from ${emp1}! Starting as a ${job1} next month.`,
+          `${emp1} hired me, I'll be their new ${job1}.`,
+        ]),
+      ),
+    );
     b.say('assistant', 'Congratulations, that is a big step!');
   });
   const jobQuestions = () => {
-    ask('single', ['Who is my employer now?', 'Which company do I work for?', 'Where am I working at the moment?'], () => jobKeys[1]!);
-    ask('temporal', [`Which company was I with before ${emp1}?`, 'Where did I work before my current job?'], () => jobKeys[0]!);
-    ask('single', ['What is my job title now?', 'What do I do for a living these days?'], () => jobKeys[1]!);
+    ask(
+      'single',
+      [
+        'Who is my employer now?',
+        'Which company do I work for?',
+        'Where am I working at the moment?',
+      ],
+      () => jobKeys[1]!,
+    );
+    ask(
+      'temporal',
+      [`Which company was I with before ${emp1}?`, 'Where did I work before my current job?'],
+      () => jobKeys[0]!,
+    );
+    ask(
+      'single',
+      ['What is my job title now?', 'What do I do for a living these days?'],
+      () => jobKeys[1]!,
+    );
   };
 
   // --- a pet, named in a terse reply ----------------------------------------------------------
@@ -115,25 +207,58 @@ export function userScript(seed: number, now: Date): UserScript {
   middle.push(() => {
     petKeys.push(b.say('user', `We adopted a ${species} today!!`));
     petKeys.push(b.say('assistant', 'Congratulations! What did you name it?'));
-    petKeys.push(b.say('user', one([`${petName} 🙂`, `${petName}, after a snack I like.`, `We went with ${petName}.`])));
+    petKeys.push(
+      b.say(
+        'user',
+        one([`${petName} 🙂`, `${petName}, after a snack I like.`, `We went with ${petName}.`]),
+      ),
+    );
     ack();
   });
   const petQuestions = () =>
-    ask('single', [`What's my ${petWord} called?`, `What is the name of my ${petWord}?`, `Remind me what we named our ${petWord}.`], () => petKeys);
+    ask(
+      'single',
+      [
+        `What's my ${petWord} called?`,
+        `What is the name of my ${petWord}?`,
+        `Remind me what we named our ${petWord}.`,
+      ],
+      () => petKeys,
+    );
 
   // --- hobbies started at different times -------------------------------------------------------
   const hobbies = take(HOBBIES, 3);
   const hobbyKeys: string[] = [];
   for (const [i, [hobby, alias]] of hobbies.entries()) {
     (i === 0 ? early : i === 1 ? middle : late).push(() => {
-      const k = b.say('user', one([`I signed up for ${hobby} this week.`, `Started ${hobby} on Tuesday evenings, loving it so far.`, `Guess who just began ${hobby}? Me!`]));
+      const k = b.say(
+        'user',
+        one([
+          `I signed up for ${hobby} this week.`,
+          `Started ${hobby} on Tuesday evenings, loving it so far.`,
+          `Guess who just began ${hobby}? Me!`,
+        ]),
+      );
       hobbyKeys.push(k);
       b.say('assistant', one(['What a fun new hobby!', 'That sounds like a great way to unwind.']));
-      if (i === 1) ask('temporal', [`When did I take up ${alias}?`, `How long ago did I start ${hobby}?`], () => [k]);
+      if (i === 1)
+        ask(
+          'temporal',
+          [`When did I take up ${alias}?`, `How long ago did I start ${hobby}?`],
+          () => [k],
+        );
     });
   }
   const hobbyQuestions = () =>
-    ask('open', ['What hobbies have I picked up over the past year?', 'What do I do for fun these days?', 'Which activities have I started recently?'], () => hobbyKeys);
+    ask(
+      'open',
+      [
+        'What hobbies have I picked up over the past year?',
+        'What do I do for fun these days?',
+        'Which activities have I started recently?',
+      ],
+      () => hobbyKeys,
+    );
 
   // --- allergy, favourite food (changes), a trip ------------------------------------------------
   const allergen = one(ALLERGENS);
@@ -144,25 +269,73 @@ export function userScript(seed: number, now: Date): UserScript {
   let allergyKey = '';
   let tripKey = '';
   early.push(() => {
-    allergyKey = b.say('user', one([`Note to self: I'm allergic to ${allergen}, had a reaction again.`, `My ${allergen} allergy flared up at dinner, ugh.`]));
+    allergyKey = b.say(
+      'user',
+      one([
+        `Note to self: I'm allergic to ${allergen}, had a reaction again.`,
+        `My ${allergen} allergy flared up at dinner, ugh.`,
+      ]),
+    );
     b.say('assistant', 'Sorry to hear that, I hope you feel better soon.');
   });
   early.push(() => {
-    foodKeys[0]!.push(b.say('user', one([`My favourite dish at the moment is ${food0}.`, `Could eat ${food0} every single day.`])));
+    foodKeys[0]!.push(
+      b.say(
+        'user',
+        one([
+          `My favourite dish at the moment is ${food0}.`,
+          `Could eat ${food0} every single day.`,
+        ]),
+      ),
+    );
     ack();
   });
   late.push(() => {
-    foodKeys[1]!.push(b.say('user', one([`Honestly I'm obsessed with ${food1} now, way more than ${food0}.`, `New favourite dish: ${food1}. Sorry ${food0}.`])));
+    foodKeys[1]!.push(
+      b.say(
+        'user',
+        one([
+          `Honestly I'm obsessed with ${food1} now, way more than ${food0}.`,
+          `New favourite dish: ${food1}. Sorry ${food0}.`,
+        ]),
+      ),
+    );
     ack();
   });
   middle.push(() => {
-    tripKey = b.say('user', one([`Booked flights to ${trip} for ${tripMonth}!`, `We're going to ${trip} in ${tripMonth}, first holiday in ages.`]));
+    tripKey = b.say(
+      'user',
+      one([
+        `Booked flights to ${trip} for ${tripMonth}!`,
+        `We're going to ${trip} in ${tripMonth}, first holiday in ages.`,
+      ]),
+    );
     b.say('assistant', `${trip} in ${tripMonth}, how exciting!`);
   });
   const miscQuestions = () => {
-    ask('single', ['Is there anything I should avoid eating or taking?', 'What am I allergic to?', 'What should restaurants know about my allergies?'], () => [allergyKey]);
-    ask('single', ['What food do I love most these days?', "What's my favourite meal now?"], () => foodKeys[1]!);
-    ask('single', [`Where am I travelling in ${tripMonth}?`, 'What holiday do I have planned?', 'Which country am I visiting on my next vacation?'], () => [tripKey]);
+    ask(
+      'single',
+      [
+        'Is there anything I should avoid eating or taking?',
+        'What am I allergic to?',
+        'What should restaurants know about my allergies?',
+      ],
+      () => [allergyKey],
+    );
+    ask(
+      'single',
+      ['What food do I love most these days?', "What's my favourite meal now?"],
+      () => foodKeys[1]!,
+    );
+    ask(
+      'single',
+      [
+        `Where am I travelling in ${tripMonth}?`,
+        'What holiday do I have planned?',
+        'Which country am I visiting on my next vacation?',
+      ],
+      () => [tripKey],
+    );
   };
 
   // --- people ---------------------------------------------------------------------------------
@@ -172,10 +345,20 @@ export function userScript(seed: number, now: Date): UserScript {
     p.cities.push(c0);
     p.cityKeys.push([]);
     early.push(() => {
-      const k = b.say('user', one([`My ${p.rel} ${p.name} lives in ${c0}.`, `${p.name}, my ${p.rel}, is based in ${c0}.`, `Visiting my ${p.rel} ${p.name} in ${c0} next weekend.`]));
+      const k = b.say(
+        'user',
+        one([
+          `My ${p.rel} ${p.name} lives in ${c0}.`,
+          `${p.name}, my ${p.rel}, is based in ${c0}.`,
+          `Visiting my ${p.rel} ${p.name} in ${c0} next weekend.`,
+        ]),
+      );
       p.cityKeys[0]!.push(k);
       p.facts.push(k);
-      b.say('assistant', one([`Say hi to ${p.name}!`, 'That sounds nice.', `How long has ${p.name} been in ${c0}?`]));
+      b.say(
+        'assistant',
+        one([`Say hi to ${p.name}!`, 'That sounds nice.', `How long has ${p.name} been in ${c0}?`]),
+      );
     });
     if (i < 3) {
       const c1 = CITIES.filter((c) => !myCities.includes(c))[(seed + i * 7) % 20]!;
@@ -184,7 +367,14 @@ export function userScript(seed: number, now: Date): UserScript {
       (i === 0 ? middle : late).push(() => {
         b.say('user', `Talked to ${p.name} for an hour today.`);
         const q = b.say('assistant', `How is ${p.name}? Still in ${c0}?`);
-        const a = b.say('user', one([`Nope, ${p.name} moved to ${c1} last month.`, `No! They relocated to ${c1}, new job.`, `Not anymore, ${c1} now.`]));
+        const a = b.say(
+          'user',
+          one([
+            `Nope, ${p.name} moved to ${c1} last month.`,
+            `No! They relocated to ${c1}, new job.`,
+            `Not anymore, ${c1} now.`,
+          ]),
+        );
         p.cityKeys[1]!.push(q, a);
         p.facts.push(q, a);
         ack();
@@ -194,32 +384,74 @@ export function userScript(seed: number, now: Date): UserScript {
       const [gift, giftWord] = gifts[i]!;
       let giftKey = '';
       middle.push(() => {
-        giftKey = b.say('user', one([`${p.name} gave me a ${gift} for my birthday, I love it.`, `Look what ${p.name} got me: a ${gift}!`]));
+        giftKey = b.say(
+          'user',
+          one([
+            `${p.name} gave me a ${gift} for my birthday, I love it.`,
+            `Look what ${p.name} got me: a ${gift}!`,
+          ]),
+        );
         p.facts.push(giftKey);
         ack();
       });
       const latest = () => p.cityKeys[p.cityKeys.length - 1]!;
       late.push(() => {
         ask('single', [`Who gave me the ${giftWord}?`, `Who got me the ${gift}?`], () => [giftKey]);
-        ask('multi-hop', [`Where does the person who gave me the ${gift} live now?`, `Which city is whoever gave me the ${giftWord} in?`], () => [giftKey, ...latest()]);
+        ask(
+          'multi-hop',
+          [
+            `Where does the person who gave me the ${gift} live now?`,
+            `Which city is whoever gave me the ${giftWord} in?`,
+          ],
+          () => [giftKey, ...latest()],
+        );
       });
     }
     const job = JOBS[(seed + i * 5) % JOBS.length]!;
     let jobKey = '';
     (i % 2 ? middle : late).push(() => {
-      jobKey = b.say('user', one([`${p.name} got a job as a ${job}, so proud.`, `${p.name} is training to become a ${job}.`]));
+      jobKey = b.say(
+        'user',
+        one([
+          `${p.name} got a job as a ${job}, so proud.`,
+          `${p.name} is training to become a ${job}.`,
+        ]),
+      );
       p.facts.push(jobKey);
       ack();
     });
     late.push(() => {
-      ask('single', [`What does ${p.name} do for a living?`, `What is ${p.name}'s profession?`], () => [jobKey]);
+      ask(
+        'single',
+        [`What does ${p.name} do for a living?`, `What is ${p.name}'s profession?`],
+        () => [jobKey],
+      );
       // Needs the turn that says who the relative is and the one with the job.
-      ask('multi-hop', [`What does my ${p.rel} do for work?`, `What's my ${p.rel}'s job?`], () => [p.cityKeys[0]![0]!, jobKey]);
+      ask('multi-hop', [`What does my ${p.rel} do for work?`, `What's my ${p.rel}'s job?`], () => [
+        p.cityKeys[0]![0]!,
+        jobKey,
+      ]);
       if (p.cities.length > 1) {
-        ask('single', [`Where does ${p.name} live now?`, `Which city is my ${p.rel} in these days?`], () => p.cityKeys[1]!);
-        ask('temporal', [`Where did ${p.name} live before ${p.cities[1]}?`, `Which city was my ${p.rel} in before moving?`], () => p.cityKeys[0]!);
+        ask(
+          'single',
+          [`Where does ${p.name} live now?`, `Which city is my ${p.rel} in these days?`],
+          () => p.cityKeys[1]!,
+        );
+        ask(
+          'temporal',
+          [
+            `Where did ${p.name} live before ${p.cities[1]}?`,
+            `Which city was my ${p.rel} in before moving?`,
+          ],
+          () => p.cityKeys[0]!,
+        );
       }
-      if (i < 2) ask('open', [`What do you know about ${p.name}?`, `Tell me everything about my ${p.rel}.`], () => p.facts.slice(0, 5));
+      if (i < 2)
+        ask(
+          'open',
+          [`What do you know about ${p.name}?`, `Tell me everything about my ${p.rel}.`],
+          () => p.facts.slice(0, 5),
+        );
     });
   }
 
@@ -232,13 +464,40 @@ export function userScript(seed: number, now: Date): UserScript {
       b.say('assistant', a);
     } else if (x < 0.75) {
       const p = one(people);
-      b.say('user', one([`${p.name} sent me a funny video lol`, `Grabbing coffee with ${p.name} later.`, `${p.name} says hi!`, `Long call with ${p.name} about nothing in particular.`, `Helping ${p.name} with some paperwork tonight.`]));
+      b.say(
+        'user',
+        one([
+          `${p.name} sent me a funny video lol`,
+          `Grabbing coffee with ${p.name} later.`,
+          `${p.name} says hi!`,
+          `Long call with ${p.name} about nothing in particular.`,
+          `Helping ${p.name} with some paperwork tonight.`,
+        ]),
+      );
       ack();
     } else if (x < 0.83) {
       // The user's own earlier questions: they stay in the history like everything else.
       const p = one(people);
-      b.say('user', one([`Wait, where does ${p.name} live again?`, `What was ${p.name}'s job again?`, `Do you remember what I'm allergic to?`, 'Which company do I work for, remind me?', `Did I tell you what ${p.name} gave me?`, 'What was the name of our pet again?', 'Where did I say I was travelling?']));
-      b.say('assistant', one(['Let me check what I remember.', 'I am not completely sure, could you remind me?', 'Good question, I may have lost track.']));
+      b.say(
+        'user',
+        one([
+          `Wait, where does ${p.name} live again?`,
+          `What was ${p.name}'s job again?`,
+          `Do you remember what I'm allergic to?`,
+          'Which company do I work for, remind me?',
+          `Did I tell you what ${p.name} gave me?`,
+          'What was the name of our pet again?',
+          'Where did I say I was travelling?',
+        ]),
+      );
+      b.say(
+        'assistant',
+        one([
+          'Let me check what I remember.',
+          'I am not completely sure, could you remind me?',
+          'Good question, I may have lost track.',
+        ]),
+      );
     } else {
       b.say('user', one(['Busy week.', 'Feeling tired today.', 'Weather is weird today.']));
       b.say('assistant', one(['Take it easy!', 'Hope it gets better.']));
@@ -259,7 +518,8 @@ export function userScript(seed: number, now: Date): UserScript {
     const slots = Math.max(beats.length, 0);
     let placed = 0;
     while (b.sessions.length === s && (countTurns(b) < TURNS_PER_SESSION || placed < slots)) {
-      if (placed < slots && (r() < 0.35 || countTurns(b) >= TURNS_PER_SESSION - 4)) beats[placed++]!();
+      if (placed < slots && (r() < 0.35 || countTurns(b) >= TURNS_PER_SESSION - 4))
+        beats[placed++]!();
       else filler();
       if (countTurns(b) > TURNS_PER_SESSION + 12) break;
     }
@@ -270,13 +530,21 @@ export function userScript(seed: number, now: Date): UserScript {
   petQuestions();
   hobbyQuestions();
   miscQuestions();
-  for (const text of ['How do volcanoes form?', 'Write a haiku about autumn.', "What's 17 times 23?", 'Any tips for a job interview?', 'Explain how a rainbow forms.'])
+  for (const text of [
+    'How do volcanoes form?',
+    'Write a haiku about autumn.',
+    "What's 17 times 23?",
+    'Any tips for a job interview?',
+    'Explain how a rainbow forms.',
+  ])
     ask('off-topic', [text], () => []);
   const sessions = b.finish();
   const questions = asks.map((q) => q());
   return {
     sessions,
-    questions: questions.filter((q) => q.kind === 'off-topic' || q.evidence.every(Boolean) && q.evidence.length > 0),
+    questions: questions.filter(
+      (q) => q.kind === 'off-topic' || (q.evidence.every(Boolean) && q.evidence.length > 0),
+    ),
   };
 }
 

@@ -82,8 +82,11 @@ export async function recall(
   let vector: number[] | null = null;
   if (mode !== 'text') {
     // A remote embedder gets half the budget (cached queries cost nothing).
-    vector = await within(clock, ports.memory.embedQuery(owner, query), start + opts.budgetMs / 2, (err) =>
-      ports.log.warn({ err }, 'memory recall: embedding failed'),
+    vector = await within(
+      clock,
+      ports.memory.embedQuery(owner, query),
+      start + opts.budgetMs / 2,
+      (err) => ports.log.warn({ err }, 'memory recall: embedding failed'),
     );
     if (!vector) degraded = 'embedding';
   }

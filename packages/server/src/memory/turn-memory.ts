@@ -38,7 +38,10 @@ export async function recallForQuery(
       conversationId: opts.conversationId ?? null,
     });
     if (result.degraded) {
-      ports.log.warn({ degraded: result.degraded, tenantId: owner.tenantId }, 'memory recall over budget');
+      ports.log.warn(
+        { degraded: result.degraded, tenantId: owner.tenantId },
+        'memory recall over budget',
+      );
     }
     return result;
   } catch (err) {

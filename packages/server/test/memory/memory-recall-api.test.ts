@@ -15,7 +15,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function turn(token: string, content: string) {
-  const conv = (await t.request('POST', '/v1/conversations', { token, body: {} })).body.id as string;
+  const conv = (await t.request('POST', '/v1/conversations', { token, body: {} })).body
+    .id as string;
   const res = await t.request('POST', `/v1/conversations/${conv}/messages`, {
     token,
     body: { content },

@@ -170,7 +170,10 @@ describe('memory recall', () => {
         text: `User collects vintage cameras, model number ${i} ${'x'.repeat(60)}`,
       });
     }
-    const r = await recall(services, o, 'vintage cameras', { ...BUDGET, tuning: { maxChars: 240 } });
+    const r = await recall(services, o, 'vintage cameras', {
+      ...BUDGET,
+      tuning: { maxChars: 240 },
+    });
     const chars = r.memories.reduce((n, m) => n + m.text.length + 4, 0);
     expect(r.memories.length).toBeGreaterThan(0);
     expect(chars).toBeLessThanOrEqual(60 * 4);

@@ -19,16 +19,37 @@ describe('memories about other people', () => {
     const conversationId = await seedConversation(t.db.knex, owner);
     let seq = 0;
     const say = async (content: string) => {
-      const id = await seedMessage(t.db.knex, t.app.services.memory.embedder, owner, conversationId, content, ++seq);
-      await runExtraction(t.app.services, { ...owner, conversationId, userMessageId: id, assistantMessageId: null });
+      const id = await seedMessage(
+        t.db.knex,
+        t.app.services.memory.embedder,
+        owner,
+        conversationId,
+        content,
+        ++seq,
+      );
+      await runExtraction(t.app.services, {
+        ...owner,
+        conversationId,
+        userMessageId: id,
+        assistantMessageId: null,
+      });
     };
     await say('I live in Lisbon.');
     await say('My sister Ana lives in Porto.');
     await say('Guess what, Ana moved to Oslo last month!');
     const mine = { tenant_id: tenantId, user_id: owner.userId };
-    const current = await t.db.knex('memories').where(mine).whereNull('invalidated_at').orderBy('text').pluck('text');
+    const current = await t.db
+      .knex('memories')
+      .where(mine)
+      .whereNull('invalidated_at')
+      .orderBy('text')
+      .pluck('text');
     expect(current).toEqual(['User lives in Lisbon', "User's sister Ana lives in Oslo"]);
-    const history = await t.db.knex('memories').where(mine).whereNotNull('invalidated_at').pluck('text');
+    const history = await t.db
+      .knex('memories')
+      .where(mine)
+      .whereNotNull('invalidated_at')
+      .pluck('text');
     expect(history).toEqual(["User's sister Ana lives in Porto"]);
   });
 });

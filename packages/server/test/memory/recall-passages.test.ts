@@ -31,9 +31,17 @@ async function conversation(o: { tenantId: string; userId: string }, turns: stri
   for (const [i, turn] of turns.entries()) {
     const assistant = turn.startsWith('a:');
     ids.push(
-      await seedMessage(t.db.knex, services.memory.embedder, o, id, turn.replace(/^a:\s*/, ''), i + 1, {
-        role: assistant ? 'assistant' : 'user',
-      }),
+      await seedMessage(
+        t.db.knex,
+        services.memory.embedder,
+        o,
+        id,
+        turn.replace(/^a:\s*/, ''),
+        i + 1,
+        {
+          role: assistant ? 'assistant' : 'user',
+        },
+      ),
     );
   }
   return ids;
@@ -42,7 +50,10 @@ async function conversation(o: { tenantId: string; userId: string }, turns: stri
 describe('recall of past messages', () => {
   it('lets the rare, specific word win over a name the user says all the time', async () => {
     const o = await owner();
-    const chatter = Array.from({ length: 12 }, (_, i) => `Maya and I talked about episode ${i} of that show`);
+    const chatter = Array.from(
+      { length: 12 },
+      (_, i) => `Maya and I talked about episode ${i} of that show`,
+    );
     await conversation(o, chatter);
     const [necklace] = await conversation(o, ['Maya gave me a silver necklace for my birthday']);
     const r = await recall(services, o, 'What did Maya give me? Was it the necklace?', BUDGET);
@@ -102,8 +113,12 @@ describe('recall of past messages', () => {
     const o = await owner();
     const places = ['Peru', 'Japan', 'Kenya', 'Chile', 'Norway', 'Egypt', 'Fiji', 'Nepal'];
     for (const [i, place] of places.entries()) {
-      await seedMemory(t.db.knex, services.memory.embedder, o, { text: `User collects stamps from ${place}` });
-      await conversation(o, [`Found a ${1900 + i * 7} stamp from ${places[7 - i]} for my collection`]);
+      await seedMemory(t.db.knex, services.memory.embedder, o, {
+        text: `User collects stamps from ${place}`,
+      });
+      await conversation(o, [
+        `Found a ${1900 + i * 7} stamp from ${places[7 - i]} for my collection`,
+      ]);
     }
     const r = await recall(services, o, 'stamps in my collection', BUDGET);
     expect(r.memories.length + r.passages.length).toBe(10);
@@ -120,9 +135,21 @@ describe('recall of past messages', () => {
   it('says where each passage came from', async () => {
     const o = await owner();
     const conv = await seedConversation(t.db.knex, o);
-    const id = await seedMessage(t.db.knex, services.memory.embedder, o, conv, 'My bike is a red Bianchi', 1);
+    const id = await seedMessage(
+      t.db.knex,
+      services.memory.embedder,
+      o,
+      conv,
+      'My bike is a red Bianchi',
+      1,
+    );
     const [p] = (await recall(services, o, 'what colour is my bike?', BUDGET)).passages;
-    expect(p).toMatchObject({ id, conversationId: conv, role: 'user', text: 'My bike is a red Bianchi' });
+    expect(p).toMatchObject({
+      id,
+      conversationId: conv,
+      role: 'user',
+      text: 'My bike is a red Bianchi',
+    });
     expect(p!.createdAt).toBeInstanceOf(Date);
     expect(p!.score).toBeGreaterThan(0);
   });

@@ -17,7 +17,12 @@ const source: JsonSchema = {
 const turn: JsonSchema = {
   type: 'object',
   required: ['messageId', 'role', 'text', 'createdAt'],
-  properties: { messageId: uuidSchema, role: { type: 'string' }, text: { type: 'string' }, createdAt: isoDate },
+  properties: {
+    messageId: uuidSchema,
+    role: { type: 'string' },
+    text: { type: 'string' },
+    createdAt: isoDate,
+  },
 };
 
 export const recallResultSchema: JsonSchema = {

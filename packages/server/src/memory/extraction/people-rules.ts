@@ -85,7 +85,10 @@ const PATTERNS: PersonPattern[] = [
   },
 ];
 
-const COMPILED = PATTERNS.map((p) => ({ ...p, re: new RegExp(`(?:^|[\\s(])${SUBJECT} ${p.verb}`, 'gu') }));
+const COMPILED = PATTERNS.map((p) => ({
+  ...p,
+  re: new RegExp(`(?:^|[\\s(])${SUBJECT} ${p.verb}`, 'gu'),
+}));
 
 /** Candidate facts about other people in one sentence; `clean` tidies a value or rejects it. */
 export function peopleFactsIn(

@@ -2,7 +2,8 @@ import type { RecallResult } from '../recall.js';
 import type { PassageTurn } from './select-items.js';
 
 const day = (d: Date): string => d.toISOString().slice(0, 10);
-const line = (t: PassageTurn): string => `[${day(t.createdAt)}, ${t.role}] ${JSON.stringify(t.text)}`;
+const line = (t: PassageTurn): string =>
+  `[${day(t.createdAt)}, ${t.role}] ${JSON.stringify(t.text)}`;
 
 /**
  * The system-prompt section for what was recalled, or '' when nothing was.

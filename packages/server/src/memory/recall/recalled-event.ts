@@ -1,8 +1,4 @@
-import type {
-  RecalledMemoryItem,
-  RecalledPassageItem,
-  RecalledTurn,
-} from '@parley/sdk/protocol';
+import type { RecalledMemoryItem, RecalledPassageItem, RecalledTurn } from '@parley/sdk/protocol';
 import type { RecallResult } from '../recall.js';
 import type { PassageTurn } from './select-items.js';
 

@@ -47,5 +47,7 @@ export function scoreHits(
       lexical > 0 && sim >= vectorFloor ? 'both' : lexical > 0 ? 'lexical' : 'vector';
     out.push({ hit, score, lexical, retriever });
   }
-  return out.sort((a, b) => b.score - a.score || b.hit.createdAt.getTime() - a.hit.createdAt.getTime());
+  return out.sort(
+    (a, b) => b.score - a.score || b.hit.createdAt.getTime() - a.hit.createdAt.getTime(),
+  );
 }

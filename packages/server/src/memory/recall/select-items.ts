@@ -44,7 +44,8 @@ export interface Selection {
 }
 
 const PASSAGE_CHARS = 300;
-const clip = (s: string): string => (s.length > PASSAGE_CHARS ? `${s.slice(0, PASSAGE_CHARS - 1)}…` : s);
+const clip = (s: string): string =>
+  s.length > PASSAGE_CHARS ? `${s.slice(0, PASSAGE_CHARS - 1)}…` : s;
 
 /**
  * From best to worst: keep what is evidence, drop echoes and repeats, stop
@@ -73,7 +74,9 @@ export function selectItems(
   let chars = tuning.maxChars;
   // A message that a relevant memory was extracted from, or that says what it says, gives way
   // to the memory: memories are current (a changed fact replaces them) and short.
-  const memoryHits = ranked.filter((s) => s.hit.source === 'memory' && s.score >= best * tuning.relativeFloor);
+  const memoryHits = ranked.filter(
+    (s) => s.hit.source === 'memory' && s.score >= best * tuning.relativeFloor,
+  );
   const behindMemories = new Set(memoryHits.flatMap((s) => s.hit.sourceMessageIds));
   const memoryWords = memoryHits.map((s) => wordSet(s.hit.text));
   const saidByMemory = (text: string): boolean => {
@@ -92,7 +95,8 @@ export function selectItems(
     if (memories.length + passages.length >= tuning.maxItems) break;
     if (score < best * tuning.relativeFloor) break;
     if (hit.source === 'memory') {
-      const redundant = hit.sourceMessageIds.length > 0 && hit.sourceMessageIds.every((id) => covered.has(id));
+      const redundant =
+        hit.sourceMessageIds.length > 0 && hit.sourceMessageIds.every((id) => covered.has(id));
       if (redundant || hit.text.length + 4 > chars || repeats(hit.text)) continue;
       chars -= hit.text.length + 4;
       for (const id of hit.sourceMessageIds) covered.add(id);
@@ -129,7 +133,10 @@ export function selectItems(
         : null;
     const text = clip(hit.text);
     const cost =
-      text.length + 24 + (before ? clip(before.text).length + 24 : 0) + (after ? clip(after.text).length + 24 : 0);
+      text.length +
+      24 +
+      (before ? clip(before.text).length + 24 : 0) +
+      (after ? clip(after.text).length + 24 : 0);
     if (cost > chars) continue;
     if (repeats(hit.text)) continue;
     chars -= cost;

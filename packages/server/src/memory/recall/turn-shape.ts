@@ -36,7 +36,9 @@ function contentWords(text: string): string[] {
 export const NEAR_DUPLICATE = 0.7;
 
 export function wordSet(text: string): Set<string> {
-  return new Set(contentWords(text).map((w) => (w.length > 4 ? w.replace(/(?:es|s|ed|ing)$/, '') : w)));
+  return new Set(
+    contentWords(text).map((w) => (w.length > 4 ? w.replace(/(?:es|s|ed|ing)$/, '') : w)),
+  );
 }
 
 export function jaccard(a: Set<string>, b: Set<string>): number {

@@ -158,7 +158,14 @@ export async function searchHits(
          order by d limit ${p(limit)}) x)`);
   };
 
-  if (hasTerms) lexical('m', 'memories', () => 'id', () => LIVE, req.memories.lexical);
+  if (hasTerms)
+    lexical(
+      'm',
+      'memories',
+      () => 'id',
+      () => LIVE,
+      req.memories.lexical,
+    );
   else ctes.push(`ml as (${EMPTY_IDS})`);
   if (vec) vectorArm('m', 'memories', 'id', () => LIVE, req.memories.vector);
   else ctes.push(`mv as (${EMPTY_IDS})`);
@@ -170,7 +177,8 @@ export async function searchHits(
      and conversation_id is distinct from ${p(msg?.excludeConversationId ?? null)}::uuid`;
   if (msg && hasTerms) lexical('g', 'messages', msgWithSim, filter, msg.lexical);
   else ctes.push(`gh as (select null::int as i, ${MSG_NONE} where false)`, `gl as (${EMPTY_IDS})`);
-  if (msg && vec && msg.vector > 0) vectorArm('g', 'messages', MSG, filter, msg.vector, msg.vectorWindow);
+  if (msg && vec && msg.vector > 0)
+    vectorArm('g', 'messages', MSG, filter, msg.vector, msg.vectorWindow);
   else ctes.push(`gv as (select ${MSG_NONE}, null::float8 as d where false)`);
 
   ctes.push(
@@ -225,7 +233,11 @@ export async function searchHits(
 }
 
 interface PgConnection {
-  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
+  query(q: {
+    name: string;
+    text: string;
+    values: unknown[];
+  }): Promise<{ rows: Record<string, unknown>[] }>;
 }
 const statementNames = new Map<string, string>();
 
@@ -234,7 +246,11 @@ const statementNames = new Map<string, string>();
  * work (several ms for this many CTEs) is done once per connection, not per
  * turn. PGlite runs in process and plans cheaply: plain `raw`.
  */
-async function runPrepared(knex: Knex, sql: string, b: Knex.RawBinding[]): Promise<Record<string, unknown>[]> {
+async function runPrepared(
+  knex: Knex,
+  sql: string,
+  b: Knex.RawBinding[],
+): Promise<Record<string, unknown>[]> {
   if ((knex.client as { config?: { client?: unknown } }).config?.client !== 'pg') {
     return ((await knex.raw(sql, b)) as { rows: Record<string, unknown>[] }).rows;
   }
@@ -250,7 +266,8 @@ async function runPrepared(knex: Knex, sql: string, b: Knex.RawBinding[]): Promi
   };
   const conn = await client.acquireConnection();
   try {
-    return (await conn.query({ name, text: native.sql, values: native.bindings as unknown[] })).rows;
+    return (await conn.query({ name, text: native.sql, values: native.bindings as unknown[] }))
+      .rows;
   } finally {
     await client.releaseConnection(conn);
   }
