@@ -71,8 +71,8 @@ async function admin<T>(fn: (k: Knex) => Promise<T>): Promise<T> {
 
 async function seeded(knex: Knex): Promise<boolean> {
   try {
-    const [{ n }] = await knex('messages').count('* as n');
-    return Number(n) >= MESSAGES;
+    const [row] = await knex('messages').count('* as n');
+    return Number(row?.n) >= MESSAGES;
   } catch {
     return false;
   }

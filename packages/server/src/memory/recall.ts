@@ -55,7 +55,7 @@ export const RECALL_CANDIDATES = {
   messageLexical: 40,
   messageVector: 20,
   /** The vector arm over messages scans only the newest this many; words find the rest. */
-  messageVectorWindow: 200,
+  messageVectorWindow: 150,
   perTerm: 64,
 };
 const K = RECALL_CANDIDATES;

@@ -109,12 +109,11 @@ export async function searchHits(
   ];
 
   // Messages carry their row out of the arm that read it: no second lookup by id.
-  // A message read by the lexical arm also gets its vector similarity: the row is already in hand.
+  // The lexical arm carries the (compressed) embedding along; only its final candidates are scored by vector.
   const MSG = `id, conversation_id, seq, role, content, created_at, length(search_tsv) - 1 as len`;
-  const msgWithSim = (): string =>
-    vec ? `${MSG}, 1 - (embedding <=> ${p(vec)}::vector) as sim` : `${MSG}, null::float8 as sim`;
+  const msgLexical = (): string => `${MSG}, embedding`;
   const MSG_NONE = `null::uuid as id, null::uuid as conversation_id, null::bigint as seq, null::text as role,
-    null::text as content, null::timestamptz as created_at, null::int as len, null::float8 as sim`;
+    null::text as content, null::timestamptz as created_at, null::int as len`;
 
   // Placeholders are numbered in text order, so parts that bind values are built where they are used.
   const lexical = (
@@ -122,11 +121,13 @@ export async function searchHits(
     table: string,
     cols: () => string,
     filter: () => string,
+    count: string,
     limit: number,
   ): void => {
     ctes.push(
+      // N for idf: the user's searchable rows, counted from an index alone (capped).
       `${name}n as (select count(*)::float8 as n from (select 1 from ${table}
-          where tenant_id = ${p(owner.tenantId)} and user_id = ${p(owner.userId)} and ${filter()}
+          where tenant_id = ${p(owner.tenantId)} and user_id = ${p(owner.userId)} and ${count}
           limit ${MAX_DOCS}) z)`,
       `${name}h as (select t.i, h.* from t, mk, lateral (select ${cols()} from ${table}
           where search_tsv @@ (t.q && mk.u) and tenant_id = ${p(owner.tenantId)}
@@ -159,13 +160,7 @@ export async function searchHits(
   };
 
   if (hasTerms)
-    lexical(
-      'm',
-      'memories',
-      () => 'id',
-      () => LIVE,
-      req.memories.lexical,
-    );
+    lexical('m', 'memories', () => 'id', () => LIVE, 'invalidated_at is null', req.memories.lexical);
   else ctes.push(`ml as (${EMPTY_IDS})`);
   if (vec) vectorArm('m', 'memories', 'id', () => LIVE, req.memories.vector);
   else ctes.push(`mv as (${EMPTY_IDS})`);
@@ -175,19 +170,31 @@ export async function searchHits(
   const filter = (): string =>
     `embedding is not null and role in ('user', 'assistant')
      and conversation_id is distinct from ${p(msg?.excludeConversationId ?? null)}::uuid`;
-  if (msg && hasTerms) lexical('g', 'messages', msgWithSim, filter, msg.lexical);
-  else ctes.push(`gh as (select null::int as i, ${MSG_NONE} where false)`, `gl as (${EMPTY_IDS})`);
+  if (msg && hasTerms)
+    lexical('g', 'messages', msgLexical, filter, 'embedding is not null', msg.lexical);
+  else
+    ctes.push(
+      `gh as (select null::int as i, ${MSG_NONE}, null::vector as embedding where false)`,
+      `gl as (${EMPTY_IDS})`,
+    );
   if (msg && vec && msg.vector > 0)
     vectorArm('g', 'messages', MSG, filter, msg.vector, msg.vectorWindow);
-  else ctes.push(`gv as (select ${MSG_NONE}, null::float8 as d where false)`);
+  else ctes.push(`gv as (select ${MSG_NONE}, null::float8 as d, null::float8 as sim where false)`);
 
   ctes.push(
     `mc as (select id from ml union select id from mv)`,
     `gx as (select distinct on (id) * from (
-        select id, conversation_id, seq, role, content, created_at, len, sim from gh where id in (select id from gl)
-        union all select id, conversation_id, seq, role, content, created_at, len, sim from gv) u)`,
+        select id, conversation_id, seq, role, content, created_at, len,
+               ${vec ? `1 - (embedding <=> ${p(vec)}::vector)` : 'null::float8'} as sim
+          from gh where id in (select id from gl)
+        union all select id, conversation_id, seq, role, content, created_at, len, sim from gv) u
+        order by id, sim desc nulls last)`,
     // Neighbours only for the strongest few of each arm: the cut keeps at most 10 items.
-    `gr as (select gx.id, gx.conversation_id, gx.seq from gx join (
+    // The owner rides along as columns and is compared as text: neighbours are looked up by
+    // (conversation_id, seq) alone and the owner checked on the row, instead of the planner
+    // intersecting the owner's whole btree range for each one (an index it cannot use as text).
+    `gr as (select gx.id, gx.conversation_id, gx.seq, ${p(owner.tenantId)}::uuid as tenant_id,
+            ${p(owner.userId)}::uuid as user_id from gx join (
         (select id from gl order by idf desc limit ${NEIGHBOURED.lexical})
         union (select id from gv order by sim desc limit ${NEIGHBOURED.vector})) top using (id))`,
   );
@@ -196,7 +203,7 @@ export async function searchHits(
     return `select gr.id as of_id, n.* from gr cross join lateral (
         select '${side}' as side, x.id, x.role, x.content, x.created_at from messages x
          where x.conversation_id = gr.conversation_id and x.seq ${cmp} gr.seq
-           and x.tenant_id = ${p(owner.tenantId)} and x.user_id = ${p(owner.userId)}
+           and (x.tenant_id, x.user_id)::text = (gr.tenant_id, gr.user_id)::text
            and x.role in ('user', 'assistant') and x.content <> ''
          order by x.seq ${dir} limit 1) n`;
   };
