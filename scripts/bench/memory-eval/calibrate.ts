@@ -57,11 +57,11 @@ export function calibrate(
   floorOfEmbedder: number,
 ): { tuning: RecallTuning; score: Score; objective: number }[] {
   const results: { tuning: RecallTuning; score: Score; objective: number }[] = [];
-  for (const b of [0.25, 0.5, 0.75])
-    for (const lexicalFloor of [0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
-      for (const vectorFloor of [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5])
-        for (const vectorWeight of [0, 0.25, 0.5, 1, 2])
-          for (const relativeFloor of [0, 0.1, 0.2, 0.3, 0.4, 0.5]) {
+  for (const b of [0.25, 0.75])
+    for (const lexicalFloor of [0.1, 0.2, 0.3, 0.5])
+      for (const vectorFloor of [0.15, 0.2, 0.3, 0.4])
+        for (const vectorWeight of [0, 1, 2, 3])
+          for (const relativeFloor of [0, 0.1, 0.2, 0.4]) {
             const tuning = {
               ...DEFAULT_TUNING,
               b,

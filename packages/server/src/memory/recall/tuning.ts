@@ -25,7 +25,7 @@ export interface RecallTuning {
 
 export const DEFAULT_TUNING: RecallTuning = {
   k1: 1.2,
-  b: 0.75,
+  b: 0.25,
   avgLength: { memory: 4, message: 9 },
   lexicalFloor: 0.1,
   vectorFloor: null,
