@@ -59,7 +59,9 @@ export function calibrate(
   const results: { tuning: RecallTuning; score: Score; objective: number }[] = [];
   for (const b of [0.25, 0.75])
     for (const lexicalFloor of [0.1, 0.2, 0.3, 0.5])
-      for (const vectorFloor of [0.15, 0.2, 0.3, 0.4])
+      for (const vectorFloor of [0.15, 0.2, 0.3, 0.4, 0.5, 0.6].filter(
+        (f) => f >= floorOfEmbedder - 0.15,
+      ))
         for (const vectorWeight of [0, 1, 2, 3])
           for (const relativeFloor of [0, 0.1, 0.2, 0.4]) {
             const tuning = {
