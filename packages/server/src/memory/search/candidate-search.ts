@@ -106,6 +106,8 @@ export async function searchHits(
         select i, plainto_tsquery('english', w) as q from unnest(${p(req.terms)}::text[]) with ordinality x(w, i)
       ) y where numnode(q) > 0 group by q)`,
     `mk as (select ${p(ownerMarker(owner.userId))}::tsquery as u)`,
+    // The query vector is sent and parsed once (512 numbers as text), then referenced.
+    `qv as (select ${p(vec)}::vector as v)`,
   ];
 
   // Messages carry their row out of the arm that read it: no second lookup by id.
@@ -148,7 +150,7 @@ export async function searchHits(
     limit: number,
     window?: number,
   ): void => {
-    const distance = `embedding <=> ${p(vec)}::vector`;
+    const distance = `embedding <=> (select v from qv)`;
     const rows = window
       ? `(select * from ${table} where tenant_id = ${p(owner.tenantId)} and user_id = ${p(owner.userId)}
             and embedding is not null and ${filter()} order by created_at desc limit ${p(window)}) w`
@@ -185,7 +187,7 @@ export async function searchHits(
     `mc as (select id from ml union select id from mv)`,
     `gx as (select distinct on (id) * from (
         select id, conversation_id, seq, role, content, created_at, len,
-               ${vec ? `1 - (embedding <=> ${p(vec)}::vector)` : 'null::float8'} as sim
+               ${vec ? '1 - (embedding <=> (select v from qv))' : 'null::float8'} as sim
           from gh where id in (select id from gl)
         union all select id, conversation_id, seq, role, content, created_at, len, sim from gv) u
         order by id, sim desc nulls last)`,
