@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
 import { toVectorLiteral } from '../embedder.js';
 import type { Owner } from '../owner.js';
+import { runPrepared } from './prepared-query.js';
 import { ownerMarker } from './query-terms.js';
+import { toHit, toNeighbour } from './search-rows.js';
 
 /** A memory or past message found by either retriever, with the raw signals of each. */
 export interface SearchHit {
@@ -162,7 +164,14 @@ export async function searchHits(
   };
 
   if (hasTerms)
-    lexical('m', 'memories', () => 'id', () => LIVE, 'invalidated_at is null', req.memories.lexical);
+    lexical(
+      'm',
+      'memories',
+      () => 'id',
+      () => LIVE,
+      'invalidated_at is null',
+      req.memories.lexical,
+    );
   else ctes.push(`ml as (${EMPTY_IDS})`);
   if (vec) vectorArm('m', 'memories', 'id', () => LIVE, req.memories.vector);
   else ctes.push(`mv as (${EMPTY_IDS})`);
@@ -239,84 +248,4 @@ export async function searchHits(
     else hits.push(toHit(r));
   }
   return { hits, neighbours };
-}
-
-interface PgConnection {
-  query(q: {
-    name: string;
-    text: string;
-    values: unknown[];
-  }): Promise<{ rows: Record<string, unknown>[] }>;
-}
-const statementNames = new Map<string, string>();
-
-/**
- * On PostgreSQL, a named prepared statement per query shape: the planner's
- * work (several ms for this many CTEs) is done once per connection, not per
- * turn. PGlite runs in process and plans cheaply: plain `raw`.
- */
-async function runPrepared(
-  knex: Knex,
-  sql: string,
-  b: Knex.RawBinding[],
-): Promise<Record<string, unknown>[]> {
-  if ((knex.client as { config?: { client?: unknown } }).config?.client !== 'pg') {
-    return ((await knex.raw(sql, b)) as { rows: Record<string, unknown>[] }).rows;
-  }
-  const native = knex.raw(sql, b).toSQL().toNative();
-  let name = statementNames.get(native.sql);
-  if (!name) {
-    name = `parley_recall_${statementNames.size + 1}`;
-    statementNames.set(native.sql, name);
-  }
-  const client = knex.client as {
-    acquireConnection(): Promise<PgConnection>;
-    releaseConnection(c: PgConnection): Promise<void>;
-  };
-  const conn = await client.acquireConnection();
-  try {
-    return (await conn.query({ name, text: native.sql, values: native.bindings as unknown[] }))
-      .rows;
-  } finally {
-    await client.releaseConnection(conn);
-  }
-}
-
-const num = (v: unknown): number | null => (v == null ? null : Number(v));
-
-function toHit(r: Record<string, unknown>): SearchHit {
-  const ids = r.source_message_ids;
-  const createdAt = new Date(r.created_at as string);
-  return {
-    source: r.source as SearchHit['source'],
-    id: r.id as string,
-    text: r.text as string,
-    createdAt,
-    lastUsedAt: r.last_used_at ? new Date(r.last_used_at as string) : createdAt,
-    idf: num(r.idf),
-    length: Math.max(1, Number(r.len ?? 1)),
-    idealIdf: num(r.ideal) ?? 0,
-    similarity: num(r.sim),
-    kind: (r.kind as string | null) ?? null,
-    importance: r.importance == null ? 0.5 : Number(r.importance),
-    slot: (r.slot as string | null) ?? null,
-    sourceMessageIds:
-      typeof ids === 'string' ? (JSON.parse(ids) as string[]) : ((ids as string[] | null) ?? []),
-    conversationId: (r.conversation_id as string | null) ?? null,
-    role: (r.role as string | null) ?? null,
-    sourceMessage: r.src_id
-      ? { id: r.src_id as string, createdAt: new Date(r.src_at as string) }
-      : null,
-  };
-}
-
-function toNeighbour(r: Record<string, unknown>): Neighbour {
-  return {
-    of: r.of_id as string,
-    side: r.side as Neighbour['side'],
-    id: r.id as string,
-    role: r.role as string,
-    text: r.text as string,
-    createdAt: new Date(r.created_at as string),
-  };
 }
