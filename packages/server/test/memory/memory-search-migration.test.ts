@@ -3,7 +3,7 @@ import type { Database } from '../../src/db/connect.js';
 import { openTestDatabase } from '../helpers/test-db.js';
 import { seedConversation, seedTenant, seedUser } from './seed.js';
 
-// 20261201000000_memory_search: English stemming + the owner marker, and a down that restores the old columns.
+// 20261201200000_memory_search: English stemming + the owner marker, and a down that restores the old columns.
 
 let db: Database;
 beforeAll(async () => {
@@ -44,7 +44,7 @@ describe('memory search migration', () => {
   });
 
   it('rolls back to the simple tsvectors and forward again', async () => {
-    await db.knex.migrate.down({ name: '20261201000000_memory_search' });
+    await db.knex.migrate.down({ name: '20261201200000_memory_search' });
     expect(await columns('messages')).toEqual(['content_tsv']);
     expect(await columns('memories')).toEqual(['text_tsv']);
     await db.knex.migrate.latest();
