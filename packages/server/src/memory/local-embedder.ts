@@ -40,7 +40,7 @@ export class LocalEmbedder implements Embedder {
   readonly id = 'local:universal-sentence-encoder-lite';
   readonly dimensions = LOCAL_DIMENSIONS;
   /** From `npm run bench:memory-eval -- --embedder local` (docs/memory-recall.md). */
-  readonly similarity = { relevant: 0.45, duplicate: 0.9 };
+  readonly similarity = { relevant: 0.4, duplicate: 0.9 };
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;

@@ -30,7 +30,7 @@ export const DEFAULT_TUNING: RecallTuning = {
   lexicalFloor: 0.1,
   vectorFloor: null,
   vectorWeight: 2,
-  relativeFloor: 0,
+  relativeFloor: 0.1,
   maxItems: 10,
   maxChars: 2400,
 };
