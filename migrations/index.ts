@@ -3,6 +3,8 @@ import * as initial from './20261126000000_initial.js';
 import * as memory from './20261127000100_memory.js';
 import * as identityAndRls from './20261127000900_identity_and_rls.js';
 import * as turnLeases from './20261201100000_turn_leases.js';
+import * as memorySearch from './20261201200000_memory_search.js';
+import * as boundedSearchText from './20261202000000_bounded_search_text.js';
 
 /**
  * Migrations are listed statically so the bundled server and CLI carry them
@@ -13,6 +15,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261127000100_memory': memory,
   '20261127000900_identity_and_rls': identityAndRls,
   '20261201100000_turn_leases': turnLeases,
+  '20261201200000_memory_search': memorySearch,
+  '20261202000000_bounded_search_text': boundedSearchText,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,4 +1,5 @@
 import type { Http } from './http/http-client.js';
+import type { RecalledMemoryItem, RecalledPassageItem } from './protocol/events.js';
 import type { Conversation, EndUser, Message, Page } from './protocol/resources.js';
 
 export type MemoryKind = 'fact' | 'preference' | 'event' | 'goal';
@@ -20,6 +21,15 @@ export interface Memory {
   updatedAt: string;
 }
 
+/** What a turn would recall for a text: the same memories and passages `memory.recalled` shows. */
+export interface RecallResponse {
+  memories: RecalledMemoryItem[];
+  /** Earlier messages, each with the turn it replies to or the answer it got. */
+  passages: RecalledPassageItem[];
+  /** Set when recall ran out of time: `embedding` (words only) or `search` (nothing). */
+  degraded: null | 'embedding' | 'search';
+}
+
 export interface MemoriesApi {
   /** Current memories, newest first; pass `nextCursor` back as `cursor`. */
   list(query?: { limit?: number; cursor?: string }): Promise<Page<Memory>>;
@@ -29,6 +39,12 @@ export interface MemoriesApi {
     id: string,
     patch: { text?: string; kind?: MemoryKind; importance?: number },
   ): Promise<Memory>;
+  /**
+   * What a message saying `q` would recall right now (`GET /v1/memories/recall`): the
+   * memories and earlier messages the agent would be given. `conversationId`: ask as if
+   * in that conversation (its own messages are history, not recall).
+   */
+  recall(q: string, options?: { conversationId?: string }): Promise<RecallResponse>;
   /** Deletes the memory and the older versions it replaced. */
   delete(id: string): Promise<void>;
   /** Deletes every memory and stops past conversations from being recalled. */
@@ -60,6 +76,8 @@ export function memoriesApi(http: Http): MemoriesApi {
     list: (query = {}) => http.json('GET', '/v1/memories', { query }),
     search: async (q, query = {}) =>
       (await http.json<Page<Memory>>('GET', '/v1/memories', { query: { ...query, q } })).data,
+    recall: (q, options = {}) =>
+      http.json('GET', '/v1/memories/recall', { query: { q, ...options } }),
     update: (id, patch) => http.json('PATCH', one(id), { body: patch }),
     delete: (id) => http.json('DELETE', one(id)),
     forgetAll: () => http.json('DELETE', '/v1/memories'),

@@ -28,6 +28,9 @@ describe('client.memories and client.me against a real server', () => {
       'User is vegetarian',
       'User lives in Lisbon',
     ]);
+    const recalled = await client.memories.recall('where do I live?');
+    expect(recalled.memories.map((m) => m.text)).toEqual(['User lives in Lisbon']);
+    expect(recalled.memories[0]!.source).toMatchObject({ conversationId: conv.id, role: 'user' });
     const [lisbon] = await client.memories.search('where do I live');
     expect(lisbon!.text).toBe('User lives in Lisbon');
 

@@ -14,7 +14,7 @@ import { checkTurnLimits, recordTurnUsage } from './limits/turn-limits.js';
 import {
   enqueueExtraction,
   recallForTurn,
-  recalledForEvent,
+  recalledEventFields,
   systemPromptWithMemory,
 } from './memory/turn-memory.js';
 import { CircuitBreaker } from './providers/circuit-breaker.js';
@@ -151,7 +151,7 @@ export function buildServices(parts: {
     memory: {
       recall: (tenant, input) => recallForTurn(services, tenant, input),
       promptSection: systemPromptWithMemory,
-      recalledEvent: recalledForEvent,
+      recalledEvent: recalledEventFields,
       extract: (job) => enqueueExtraction(services, job),
     },
     defaultPersona: DEFAULT_PERSONA,

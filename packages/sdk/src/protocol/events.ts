@@ -75,10 +75,56 @@ export interface ToolCallEvent extends EventBase {
   args: unknown;
 }
 
+/** Which retriever found a recalled item: full text (BM25), embeddings, or both. */
+export type RecallRetriever = 'lexical' | 'vector' | 'both';
+
+/** Where a recalled item came from: the message it was said in. */
+export interface RecallSource {
+  conversationId: string | null;
+  messageId: string | null;
+  role: string | null;
+  /** ISO 8601 */
+  createdAt: string | null;
+}
+
+/** A stored memory the turn recalled. `id` and `text` are always there; the rest since 0.2. */
+export interface RecalledMemoryItem {
+  id: string;
+  text: string;
+  kind?: string;
+  /** Relevance after fusion; comparable within one recall only. */
+  score?: number;
+  retriever?: RecallRetriever;
+  source?: RecallSource;
+}
+
+/** A turn of an earlier conversation, seen by a neighbouring passage. */
+export interface RecalledTurn {
+  messageId: string;
+  role: string;
+  text: string;
+  /** ISO 8601 */
+  createdAt: string;
+}
+
+/** A past message the turn recalled, with the turn it replies to or the answer it got. */
+export interface RecalledPassageItem {
+  /** The message id. */
+  id: string;
+  text: string;
+  score: number;
+  retriever: RecallRetriever;
+  source: RecallSource;
+  before: RecalledTurn | null;
+  after: RecalledTurn | null;
+}
+
 export interface MemoryRecalledEvent extends EventBase {
   type: 'memory.recalled';
   responseId: string;
-  memories: { id: string; text: string }[];
+  memories: RecalledMemoryItem[];
+  /** Past messages put into the prompt; absent from servers before 0.2. */
+  passages?: RecalledPassageItem[];
 }
 
 export interface ResponseCompletedEvent extends EventBase {

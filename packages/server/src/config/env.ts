@@ -48,8 +48,11 @@ export interface ServerConfig {
   role: 'all' | 'api' | 'worker';
   /** Tools: plugins, timeouts, step limit, web search backends (tools/tools-config.ts). */
   tools: ToolsConfig;
-  /** Memory embedder: `hashing` (offline, default) or `openai` (text-embedding-3-small). */
-  embedder: 'hashing' | 'openai';
+  /**
+   * Memory embedder: `hashing` (offline, default), `openai` (text-embedding-3-small) or
+   * `local` (a sentence-embedding model shipped in an npm package, run in a worker thread).
+   */
+  embedder: 'hashing' | 'openai' | 'local';
   /** Width of the embedding columns; must match the database (checked at start). */
   embeddingDimensions: number;
   /** Time a turn waits for memory recall before answering without it. */
@@ -203,7 +206,7 @@ function roleOf(env: Env, problems: string[]): ServerConfig['role'] {
 
 function embedderName(env: Env, problems: string[]): ServerConfig['embedder'] {
   const v = str(env, 'PARLEY_EMBEDDER') ?? 'hashing';
-  if (v === 'hashing' || v === 'openai') return v;
-  problems.push(`PARLEY_EMBEDDER must be hashing or openai (got "${v}")`);
+  if (v === 'hashing' || v === 'openai' || v === 'local') return v;
+  problems.push(`PARLEY_EMBEDDER must be hashing, openai or local (got "${v}")`);
   return 'hashing';
 }

@@ -16,6 +16,8 @@ import { identifyRoutes } from '../routes/identify.js';
 import { logoutRoutes } from '../routes/logout.js';
 import { meRoutes } from '../routes/me.js';
 import { memoryRoutes } from '../routes/memories.js';
+import { recallForQuery } from '../memory/turn-memory.js';
+import { memoryRecallRoutes } from '../routes/memory-recall.js';
 import { messageRoutes, streamRoutes } from '../routes/messages.js';
 import { sessionRoutes } from '../routes/sessions.js';
 import { toolAnswerRoutes } from '../routes/tool-answers.js';
@@ -108,7 +110,7 @@ export function routeTable(services: AppServices): AnyRoute[] {
           {
             knex,
             embedder: services.memory.embedder,
-            search: memorySearch({ knex, memory: services.memory, clock }),
+            search: memorySearch({ knex, memory: services.memory, clock, log: services.log }),
             evictUser: (o) => services.memory.cache.evictUser(o.tenantId, o.userId),
           },
           owner,
@@ -142,6 +144,13 @@ export function routeTable(services: AppServices): AnyRoute[] {
           changed: () => services.tools.changed(tenantId),
         }),
       ),
+    }),
+    ...memoryRecallRoutes({
+      recall: async (owner, text, conversationId) => {
+        const tenant = await services.tenants.get(owner.tenantId);
+        const ports = { knex, memory: services.memory, log: services.log, clock };
+        return recallForQuery(ports, tenant?.settings ?? {}, owner, text, { conversationId });
+      },
     }),
   ];
 }

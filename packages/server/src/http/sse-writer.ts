@@ -10,9 +10,11 @@ import type { EventSink } from '../turns/turn-event-log.js';
  * Every other event, and the first delta (time to first token), goes out on
  * the next tick together with whatever is buffered.
  *
- * A reader that stops reading is not buffered for: past `maxBufferedBytes`
- * the connection is dropped (`overflowed`), the turn goes on and is stored,
- * and the client resumes from its last seq (GET …/stream?afterSeq=).
+ * Backpressure is honoured: while the socket says it is full, events
+ * collect here and leave on 'drain'. A reader that stops reading is not
+ * buffered for: past `maxBufferedBytes` the connection is dropped
+ * (`overflowed`); the turn goes on and is stored, and the client resumes
+ * from its last seq (GET …/stream?afterSeq=).
  */
 export class SseWriter implements EventSink {
   private buffer = '';
@@ -22,6 +24,8 @@ export class SseWriter implements EventSink {
   private sawDelta = false;
   private closed = false;
   private opened = false;
+  /** The socket refused more (write() returned false) and has not drained yet. */
+  private blocked = false;
   private heartbeat: NodeJS.Timeout | undefined;
   /** The reader fell too far behind and was cut off (not a cancel: the turn goes on). */
   overflowed = false;
@@ -29,7 +33,7 @@ export class SseWriter implements EventSink {
   constructor(
     private readonly res: ServerResponse,
     private readonly flushIntervalMs = 10,
-    private readonly maxBufferedBytes = 1024 * 1024,
+    private readonly maxBufferedBytes = 4 * 1024 * 1024,
   ) {
     res.on('close', () => {
       this.closed = true;
@@ -66,6 +70,8 @@ export class SseWriter implements EventSink {
   private write(chunk: string, urgent: boolean): void {
     if (this.closed) return;
     this.buffer += chunk;
+    if (this.buffer.length > this.maxBufferedBytes) return this.overflow();
+    if (this.blocked) return;
     if (this.immediate) return;
     if (urgent || performance.now() - this.lastFlush >= this.flushIntervalMs) {
       clearTimeout(this.timer);
@@ -81,18 +87,27 @@ export class SseWriter implements EventSink {
 
   private readonly flush = (): void => {
     this.cancelScheduled();
-    if (this.closed || !this.opened || this.buffer === '') return;
+    if (this.closed || !this.opened || this.blocked || this.buffer === '') return;
     this.lastFlush = performance.now();
     const data = this.buffer;
     this.buffer = '';
-    this.res.write(data);
-    if (this.res.writableLength > this.maxBufferedBytes) {
-      this.overflowed = true;
-      this.closed = true;
-      clearInterval(this.heartbeat);
-      this.res.destroy();
+    if (!this.res.write(data)) {
+      this.blocked = true;
+      this.res.once('drain', () => {
+        this.blocked = false;
+        this.flush();
+      });
     }
   };
+
+  private overflow(): void {
+    this.overflowed = true;
+    this.closed = true;
+    this.buffer = '';
+    this.cancelScheduled();
+    clearInterval(this.heartbeat);
+    this.res.destroy();
+  }
 
   private cancelScheduled(): void {
     if (this.immediate) clearImmediate(this.immediate);
@@ -104,8 +119,10 @@ export class SseWriter implements EventSink {
   end(): void {
     clearInterval(this.heartbeat);
     if (!this.opened && !this.closed) this.open();
-    this.flush();
-    if (!this.closed) this.res.end();
+    this.cancelScheduled();
+    // Whatever waits for a drain goes with the end: res.end queues it behind the rest.
+    if (!this.closed) this.res.end(this.buffer);
+    this.buffer = '';
     this.closed = true;
   }
 

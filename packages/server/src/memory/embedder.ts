@@ -17,9 +17,13 @@ export interface Embedder {
   embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
 }
 
-/** pgvector's text form, for `?::vector` parameters. */
+/**
+ * pgvector's text form, for `?::vector` parameters. Seven significant digits
+ * are all a float4 column keeps; printing JavaScript's seventeen made every
+ * query vector twice as long to send and to parse.
+ */
 export function toVectorLiteral(v: readonly number[]): string {
-  return `[${v.join(',')}]`;
+  return `[${v.map((x) => (x === 0 ? '0' : String(Number(x.toPrecision(7))))).join(',')}]`;
 }
 
 export function cosine(a: readonly number[], b: readonly number[]): number {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Owner } from './hybrid-search.js';
+import type { Owner } from './owner.js';
 
 /** The writes behind the user-facing memory API, each scoped to one owner. */
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { toVectorLiteral } from './embedder.js';
-import type { Owner } from './hybrid-search.js';
+import type { Owner } from './owner.js';
 
 /** Memory rows as extraction sees them: current, with their similarity to a probe. */
 export interface ExistingMemory {

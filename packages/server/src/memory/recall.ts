@@ -1,156 +1,123 @@
-import type { AppServices } from '../app-services.js';
-import type { Candidate, Owner, SearchMode } from './hybrid-search.js';
-import { searchCandidates } from './hybrid-search.js';
-import { normalise, rankCandidates } from './rank.js';
-import { prefixOrQuery } from './text-features.js';
+import type { Knex } from 'knex';
+import type { Clock } from '../clock/clock.js';
+import { systemClock } from '../clock/clock.js';
+import type { Embedder } from './embedder.js';
+import type { Owner } from './owner.js';
+import { within } from './recall/budget.js';
+import { scoreHits } from './recall/score-hits.js';
+import type { RecalledMemory, RecalledPassage } from './recall/select-items.js';
+import { selectItems } from './recall/select-items.js';
+import type { RecallTuning } from './recall/tuning.js';
+import { DEFAULT_TUNING } from './recall/tuning.js';
+import { searchHits } from './search/candidate-search.js';
+import { queryTerms } from './search/query-terms.js';
+
+export type { RecalledMemory, RecalledPassage, PassageTurn } from './recall/select-items.js';
+
+/** Which retrievers take part; `hybrid` fuses both (the default), the others exist for the eval. */
+export type SearchMode = 'hybrid' | 'vector' | 'text';
+
+/** What recall needs, and nothing more: the runner and the eval pass these directly. */
+export interface RecallPorts {
+  knex: Knex;
+  memory: {
+    embedder: Pick<Embedder, 'similarity'>;
+    embedQuery(owner: Owner, text: string, signal?: AbortSignal): Promise<number[]>;
+  };
+  log: { warn(obj: object, msg: string): void };
+  clock?: Clock;
+}
 
 export interface RecallOptions {
   /** Wall-clock budget; past it recall returns what it has (possibly nothing). */
   budgetMs: number;
-  maxMemories?: number;
-  maxMessages?: number;
-  /** Approximate prompt tokens for memories and for past messages (4 chars ≈ 1 token). */
-  memoryTokens?: number;
-  messageTokens?: number;
-  /** Search the user's other conversations, excluding this one. */
+  /** The conversation the question is asked in: its own messages are history, not recall. */
   conversationId?: string | null;
+  /** Also search the user's past messages (default true). */
   includeMessages?: boolean;
   mode?: SearchMode;
-}
-
-export interface RecalledMemory {
-  id: string;
-  text: string;
-  kind: string;
-  score: number;
-  lastUsedAt: Date;
-}
-
-export interface RecalledMessage {
-  id: string;
-  text: string;
-  role: string;
-  createdAt: Date;
+  tuning?: Partial<RecallTuning>;
 }
 
 export interface RecallResult {
   memories: RecalledMemory[];
-  messages: RecalledMessage[];
-  /** What ran out of time: the embedding (text-only recall) or the search (nothing). */
+  passages: RecalledPassage[];
+  /** What ran out of time: the embedding (lexical-only recall) or the search (nothing). */
   degraded: null | 'embedding' | 'search';
 }
 
-export const EMPTY_RECALL: RecallResult = { memories: [], messages: [], degraded: null };
+export const EMPTY_RECALL: RecallResult = { memories: [], passages: [], degraded: null };
 
-const CANDIDATES = 20;
-const MESSAGE_CHARS = 240;
+/** Candidates per retriever: bounded, so a user with years of history costs what a new one does. */
+export const RECALL_CANDIDATES = {
+  memoryLexical: 20,
+  memoryVector: 20,
+  messageLexical: 40,
+  messageVector: 20,
+  /** The vector arm over messages scans only the newest this many; words find the rest. */
+  messageVectorWindow: 150,
+  perTerm: 64,
+};
+const K = RECALL_CANDIDATES;
 
 /**
- * Memories (and past messages) relevant to `query` for one user: hybrid
- * retrieval, fused and re-scored, deduplicated and cut to a token budget.
+ * What the user's memories and past conversations say about `query`: both
+ * retrievers in one statement, scored with term rarity and fused, cut where
+ * relevance ends (0 items when nothing is), echoes and repeats dropped,
+ * replies shown with what they reply to. Never throws; keeps to its budget
+ * (a slow embedder leaves the lexical side to answer alone).
  */
 export async function recall(
-  services: AppServices,
+  ports: RecallPorts,
   owner: Owner,
   query: string,
   opts: RecallOptions,
 ): Promise<RecallResult> {
-  const start = Date.now();
+  const clock = ports.clock ?? systemClock;
+  const start = clock.now();
   const mode = opts.mode ?? 'hybrid';
-  const embedder = services.memory.embedder;
+  const tuning: RecallTuning = { ...DEFAULT_TUNING, ...opts.tuning };
   let degraded: RecallResult['degraded'] = null;
 
   let vector: number[] | null = null;
   if (mode !== 'text') {
-    // A remote embedder gets half the budget; without a vector, full-text still answers.
-    const embedding = services.memory.embedQuery(owner, query);
-    vector = await within(embedding, start + opts.budgetMs / 2, (err) =>
-      services.log.warn({ err }, 'memory recall: embedding failed'),
+    // A remote embedder gets half the budget (cached queries cost nothing).
+    vector = await within(
+      clock,
+      ports.memory.embedQuery(owner, query),
+      start + opts.budgetMs / 2,
+      (err) => ports.log.warn({ err }, 'memory recall: embedding failed'),
     );
     if (!vector) degraded = 'embedding';
   }
-  const tsquery = mode === 'vector' ? null : prefixOrQuery(query);
-  if (!vector && !tsquery) return { ...EMPTY_RECALL, degraded };
+  const terms = mode === 'vector' ? [] : queryTerms(query);
+  if (!vector && terms.length === 0) return { ...EMPTY_RECALL, degraded };
 
-  const includeMessages = opts.includeMessages ?? true;
-  const candidates = await within(
-    searchCandidates(services.knex, owner, {
+  const found = await within(
+    clock,
+    searchHits(ports.knex, owner, {
+      terms,
       vector,
-      tsquery,
-      k: CANDIDATES,
-      messages: includeMessages
-        ? { excludeConversationId: opts.conversationId ?? null, k: CANDIDATES / 2 }
-        : undefined,
+      memories: { lexical: K.memoryLexical, vector: K.memoryVector },
+      messages:
+        (opts.includeMessages ?? true)
+          ? {
+              excludeConversationId: opts.conversationId ?? null,
+              lexical: K.messageLexical,
+              vector: K.messageVector,
+              vectorWindow: K.messageVectorWindow,
+            }
+          : undefined,
+      perTerm: K.perTerm,
     }),
     start + opts.budgetMs,
-    (err) => services.log.warn({ err }, 'memory recall: search failed'),
+    (err) => ports.log.warn({ err }, 'memory recall: search failed'),
   );
-  if (!candidates) return { ...EMPTY_RECALL, degraded: 'search' };
-  return { ...select(candidates, embedder.similarity.relevant, opts), degraded };
-}
-
-function select(
-  candidates: Candidate[],
-  relevant: number,
-  opts: RecallOptions,
-): Omit<RecallResult, 'degraded'> {
-  const ranked = rankCandidates(candidates, Date.now(), relevant);
-  const memories: RecalledMemory[] = [];
-  const seen = new Set<string>();
-  const provenance = new Set<string>();
-  let budget = (opts.memoryTokens ?? 300) * 4;
-  for (const { item, score } of ranked) {
-    if (item.source !== 'memory' || memories.length >= (opts.maxMemories ?? 8)) continue;
-    const key = normalise(item.text);
-    if (seen.has(key)) continue;
-    budget -= item.text.length + 4;
-    if (budget < 0) break;
-    seen.add(key);
-    for (const id of item.sourceMessageIds) provenance.add(id);
-    memories.push({
-      id: item.id,
-      text: item.text,
-      kind: item.kind ?? 'fact',
-      score,
-      lastUsedAt: item.lastUsedAt,
-    });
-  }
-  const messages: RecalledMessage[] = [];
-  budget = (opts.messageTokens ?? 200) * 4;
-  for (const { item } of ranked) {
-    if (item.source !== 'message' || messages.length >= (opts.maxMessages ?? 3)) continue;
-    // A message a recalled memory came from adds nothing the memory doesn't say.
-    const key = normalise(item.text);
-    if (provenance.has(item.id) || seen.has(key)) continue;
-    const text =
-      item.text.length > MESSAGE_CHARS ? `${item.text.slice(0, MESSAGE_CHARS)}…` : item.text;
-    budget -= text.length + 16;
-    if (budget < 0) break;
-    seen.add(key);
-    messages.push({ id: item.id, text, role: item.role ?? 'user', createdAt: item.createdAt });
-  }
-  return { memories, messages };
-}
-
-/** The promise's value if it settles before `deadline`, else null (it keeps running, unobserved). */
-async function within<T>(
-  p: Promise<T>,
-  deadline: number,
-  onError: (err: unknown) => void,
-): Promise<T | null> {
-  const guarded = p.catch((err: unknown) => {
-    onError(err);
-    return null;
+  if (!found) return { ...EMPTY_RECALL, degraded: 'search' };
+  const ranked = scoreHits(found.hits, {
+    now: clock.now(),
+    vectorFloor: tuning.vectorFloor ?? ports.memory.embedder.similarity.relevant,
+    tuning,
   });
-  const ms = deadline - Date.now();
-  if (ms <= 0) return null;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ms);
-  });
-  try {
-    return await Promise.race([guarded, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return { ...selectItems(ranked, found.neighbours, tuning), degraded };
 }

@@ -32,11 +32,16 @@ export function contentWords(text: string, max = 16): string[] {
   return out;
 }
 
-/**
- * A PostgreSQL `to_tsquery('simple', …)` string that matches any content
- * word as a prefix ("live" finds "lives"), or null when nothing is left.
- */
-export function prefixOrQuery(text: string): string | null {
-  const terms = contentWords(text).map((w) => `${w}:*`);
-  return terms.length ? terms.join(' | ') : null;
+/** Text compared loosely: case, accents, punctuation and spacing ignored. */
+export function sameText(a: string, b: string): boolean {
+  return normalise(a) === normalise(b);
+}
+
+export function normalise(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }

@@ -1,66 +1,84 @@
+import type { MemoryRecalledEvent } from '@parley/sdk/protocol';
 import type { AppServices } from '../app-services.js';
 import type { CachedTenant } from '../tenants/tenant-cache.js';
+import type { TenantSettings } from '../tenants/settings.js';
 import { memoryPolicy } from './memory-policy.js';
-import type { RecallResult } from './recall.js';
+import type { Owner } from './owner.js';
+import type { RecallOptions, RecallPorts, RecallResult } from './recall.js';
 import { EMPTY_RECALL, recall } from './recall.js';
+import { promptSectionFor } from './recall/prompt-section.js';
+import { recalledEventFields } from './recall/recalled-event.js';
 
 /**
- * The agent turn's three touch points with memory, each safe to call on the
- * hot path: recall never throws and stays within its budget; the event and
- * the prompt block are pure; extraction is only enqueued.
+ * The agent turn's touch points with memory, each safe on the hot path:
+ * recall never throws and keeps to its budget; the event fields and the
+ * prompt section are pure; extraction is only enqueued.
  */
 
-export async function recallForTurn(
-  services: AppServices,
-  tenant: CachedTenant,
-  turn: { tenantId: string; userId: string; conversationId: string; content: string },
+export interface QueryRecallPorts extends RecallPorts {
+  memory: RecallPorts['memory'] & { options: { recallBudgetMs: number } };
+}
+
+/**
+ * Exactly what a turn recalls for `text`: the tenant's policy, the
+ * deployment's budget, the same ranking. `GET /v1/memories/recall?q=` and
+ * the turn both call this, so what the API shows is what the model got.
+ */
+export async function recallForQuery(
+  ports: QueryRecallPorts,
+  settings: TenantSettings,
+  owner: Owner,
+  text: string,
+  opts: Pick<RecallOptions, 'conversationId'> = {},
 ): Promise<RecallResult> {
-  if (!memoryPolicy(tenant.settings).enabled) return EMPTY_RECALL;
+  if (!memoryPolicy(settings).enabled) return EMPTY_RECALL;
   try {
-    const result = await recall(services, turn, turn.content, {
-      budgetMs: services.memory.options.recallBudgetMs,
-      conversationId: turn.conversationId,
+    const result = await recall(ports, owner, text, {
+      budgetMs: ports.memory.options.recallBudgetMs,
+      conversationId: opts.conversationId ?? null,
     });
     if (result.degraded) {
-      services.log.warn(
-        { degraded: result.degraded, tenantId: tenant.id },
+      ports.log.warn(
+        { degraded: result.degraded, tenantId: owner.tenantId },
         'memory recall over budget',
       );
     }
     return result;
   } catch (err) {
-    services.log.warn({ err }, 'memory recall failed');
+    ports.log.warn({ err }, 'memory recall failed');
     return EMPTY_RECALL;
   }
 }
 
-/** `memory.recalled` payload: ids and short texts for "remembered: …". */
-export function recalledForEvent(r: RecallResult): { id: string; text: string }[] {
-  return r.memories.map((m) => ({
-    id: m.id,
-    text: m.text.length > 120 ? `${m.text.slice(0, 119)}…` : m.text,
-  }));
+export function recallForTurn(
+  services: AppServices,
+  tenant: CachedTenant,
+  turn: { tenantId: string; userId: string; conversationId: string; content: string },
+): Promise<RecallResult> {
+  return recallForQuery(services, tenant.settings, turn, turn.content, {
+    conversationId: turn.conversationId,
+  });
 }
+
+/** True when the turn should emit `memory.recalled` (memories or passages). */
+export function hasRecall(r: RecallResult): boolean {
+  return r.memories.length > 0 || r.passages.length > 0;
+}
+
+/**
+ * `memory.recalled` `memories` field (ids and short texts). Kept for the
+ * current turn code; `recalledEventFields` gives the whole payload.
+ */
+export function recalledForEvent(r: RecallResult): MemoryRecalledEvent['memories'] {
+  return recalledEventFields(r).memories;
+}
+
+export { recalledEventFields };
 
 /** The persona followed by what is remembered, or the persona alone. */
 export function systemPromptWithMemory(persona: string, r: RecallResult): string {
-  if (r.memories.length === 0 && r.messages.length === 0) return persona;
-  const parts = [persona, ''];
-  if (r.memories.length > 0) {
-    parts.push(
-      'What you remember about this user from earlier conversations (use it when relevant; it may be out of date, and the user can correct it):',
-      ...r.memories.map((m) => `- ${m.text}`),
-    );
-  }
-  if (r.messages.length > 0) {
-    parts.push(
-      'Possibly relevant messages from the same user in other conversations:',
-      ...r.messages.map(
-        (m) => `- [${m.createdAt.toISOString().slice(0, 10)}, ${m.role}] ${JSON.stringify(m.text)}`,
-      ),
-    );
-  }
-  return parts.join('\n');
+  const section = promptSectionFor(r);
+  return section ? `${persona}\n\n${section}` : persona;
 }
 
 export interface ExtractionJob {

@@ -3,7 +3,12 @@ import { DomainError } from '../errors/domain-error.js';
 import type { AnyRoute } from '../http/routing/route.js';
 import { defineRoute } from '../http/routing/route.js';
 import { authErrors, errorEnvelope, invalidError, notFoundError } from '../http/schemas/common.js';
-import { messageSchema } from '../http/schemas/conversation.js';
+import {
+  eventStreamExample,
+  eventStreamSchema,
+  messageExample,
+  messageSchema,
+} from '../http/schemas/conversation.js';
 import { SseWriter } from '../http/sse-writer.js';
 import type { ClientToolSpec } from '../tools/tool-service.js';
 import type { RunningTurn } from '../turns/running-turn.js';
@@ -61,6 +66,8 @@ export function messageRoutes(deps: { turns: TurnRunner }): AnyRoute[] {
         200: {
           description: 'Protocol events (message.created … response.completed | response.failed)',
           contentType: 'text/event-stream',
+          schema: eventStreamSchema,
+          example: eventStreamExample,
         },
         201: {
           description: 'The stored user message and answer',
@@ -68,6 +75,20 @@ export function messageRoutes(deps: { turns: TurnRunner }): AnyRoute[] {
             type: 'object',
             required: ['message', 'response', 'error'],
             properties: { message: messageSchema, response: {}, error: {} },
+          },
+          example: {
+            message: {
+              ...messageExample,
+              role: 'user',
+              content: 'When will my order arrive?',
+              seq: 3,
+              provider: undefined,
+              model: undefined,
+              offline: undefined,
+              usage: undefined,
+            },
+            response: messageExample,
+            error: null,
           },
         },
         409: { description: 'A response is already being generated', schema: errorEnvelope },
@@ -140,7 +161,12 @@ export function streamRoutes(deps: { turns: TurnRunner }): AnyRoute[] {
       tags: ['conversations'],
       query: streamQuery,
       responses: {
-        200: { description: 'Protocol events, in seq order', contentType: 'text/event-stream' },
+        200: {
+          description: 'Protocol events, in seq order',
+          contentType: 'text/event-stream',
+          schema: eventStreamSchema,
+          example: eventStreamExample,
+        },
         ...invalidError,
         ...notFoundError,
         ...authErrors,

@@ -149,11 +149,11 @@ export class RunningTurn {
     const userMessage = started.userMessage;
     try {
       const recalled = await started.recall.catch(() => EMPTY_RECALL);
-      if (recalled.memories.length > 0) {
+      if (recalled.memories.length > 0 || recalled.passages.length > 0) {
         this.emit({
           type: 'memory.recalled',
           responseId: this.responseId,
-          memories: deps.memory.recalledEvent(recalled),
+          ...deps.memory.recalledEvent(recalled),
         });
       }
       const persona = started.tenant.settings.persona ?? deps.defaultPersona;

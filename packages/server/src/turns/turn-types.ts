@@ -1,4 +1,4 @@
-import type { ErrorBody, Message } from '@parley/sdk/protocol';
+import type { ErrorBody, MemoryRecalledEvent, Message } from '@parley/sdk/protocol';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { ToolLoopDeps } from '../agent/tool-loop.js';
@@ -35,7 +35,8 @@ export interface TurnOutcome {
 export interface TurnMemory {
   recall(tenant: CachedTenant, input: TurnInput): Promise<RecallResult>;
   promptSection(persona: string, recalled: RecallResult): string;
-  recalledEvent(recalled: RecallResult): { id: string; text: string }[];
+  /** `memory.recalled` fields: what reached the prompt, with sources and scores. */
+  recalledEvent(recalled: RecallResult): Pick<MemoryRecalledEvent, 'memories' | 'passages'>;
   extract(job: ExtractionJob): void;
 }
 

@@ -79,7 +79,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     infra,
     providers,
     defaultModels: opts.defaultModels ?? ['offline:offline'],
-    log: pino({ level: 'silent' }),
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     migrate: false,
   });
   const server = await app.listen(0, '127.0.0.1');

@@ -141,7 +141,7 @@ describe('memory recall', () => {
       ...BUDGET,
       conversationId: now,
     });
-    expect(r.messages.map((m) => m.id)).toEqual([wanted]);
+    expect(r.passages.map((m) => m.id)).toEqual([wanted]);
   });
 
   it('answers from full text alone when the embedder does not answer in time', async () => {
@@ -170,7 +170,10 @@ describe('memory recall', () => {
         text: `User collects vintage cameras, model number ${i} ${'x'.repeat(60)}`,
       });
     }
-    const r = await recall(services, o, 'vintage cameras', { ...BUDGET, memoryTokens: 60 });
+    const r = await recall(services, o, 'vintage cameras', {
+      ...BUDGET,
+      tuning: { maxChars: 240 },
+    });
     const chars = r.memories.reduce((n, m) => n + m.text.length + 4, 0);
     expect(r.memories.length).toBeGreaterThan(0);
     expect(chars).toBeLessThanOrEqual(60 * 4);

@@ -26,6 +26,7 @@ export interface SeedMemory {
   lastAccessedDaysAgo?: number | null;
   expiresInDays?: number | null;
   invalidated?: boolean;
+  sourceMessageIds?: string[];
 }
 
 const ago = (days: number) => new Date(Date.now() - days * 86_400_000);
@@ -52,6 +53,7 @@ export async function seedMemory(
       last_accessed_at: m.lastAccessedDaysAgo == null ? null : ago(m.lastAccessedDaysAgo),
       expires_at: m.expiresInDays == null ? null : ago(-m.expiresInDays),
       invalidated_at: m.invalidated ? created : null,
+      source_message_ids: JSON.stringify(m.sourceMessageIds ?? []),
     })
     .returning('id');
   return row.id as string;
@@ -64,6 +66,7 @@ export async function seedMessage(
   conversationId: string,
   content: string,
   seq: number,
+  opts: { role?: 'user' | 'assistant' } = {},
 ): Promise<string> {
   const [vector] = await embedder.embed([content]);
   const [row] = await knex('messages')
@@ -71,7 +74,7 @@ export async function seedMessage(
       tenant_id: owner.tenantId,
       user_id: owner.userId,
       conversation_id: conversationId,
-      role: 'user',
+      role: opts.role ?? 'user',
       content,
       seq,
       embedding: toVectorLiteral(vector!),

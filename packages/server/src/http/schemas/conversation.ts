@@ -61,3 +61,17 @@ export const messageExample = {
   offline: false,
   usage: { inputTokens: 412, outputTokens: 18 },
 };
+
+/** A streamed answer as it appears on the wire (abridged: one delta). */
+export const eventStreamExample = [
+  `id: 3\nevent: message.created\ndata: {"type":"message.created","conversationId":"${EXAMPLE.conversationId}","seq":3,"message":{"id":"${EXAMPLE.messageId}","role":"user","content":"When will my order arrive?","status":"complete","seq":3}}`,
+  `id: 4\nevent: response.started\ndata: {"type":"response.started","conversationId":"${EXAMPLE.conversationId}","seq":4,"responseId":"${EXAMPLE.messageId}","provider":"openai","model":"gpt-4o-mini","offline":false}`,
+  `id: 5\nevent: text.delta\ndata: {"type":"text.delta","conversationId":"${EXAMPLE.conversationId}","seq":5,"responseId":"${EXAMPLE.messageId}","delta":"Orders to Lisbon usually arrive in 2–3 working days."}`,
+  `id: 6\nevent: response.completed\ndata: {"type":"response.completed","conversationId":"${EXAMPLE.conversationId}","seq":6,"responseId":"${EXAMPLE.messageId}","message":{"id":"${EXAMPLE.messageId}","role":"assistant","status":"complete","seq":6},"usage":{"inputTokens":412,"outputTokens":18}}`,
+].join('\n\n');
+
+export const eventStreamSchema = {
+  type: 'string',
+  description:
+    'Server-Sent Events: `id` is the seq (resume with Last-Event-ID), `event` the type, `data` the JSON event (@parley/sdk protocol)',
+};

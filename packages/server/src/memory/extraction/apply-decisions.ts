@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Embedder } from '../embedder.js';
-import type { Owner } from '../hybrid-search.js';
+import type { Owner } from '../owner.js';
 import type { MemoryPolicy } from '../memory-policy.js';
 import { confirmMemory, insertMemory, invalidateMemory } from '../memory-store.js';
 import type { CandidateFact, Decision } from './decision.js';

@@ -1,6 +1,6 @@
 import type { AppServices } from '../../app-services.js';
 import { toVectorLiteral } from '../embedder.js';
-import type { Owner } from '../hybrid-search.js';
+import type { Owner } from '../owner.js';
 import { memoryPolicy } from '../memory-policy.js';
 import type { ExistingMemory } from '../memory-store.js';
 import { findSimilar, latestFromConversation } from '../memory-store.js';

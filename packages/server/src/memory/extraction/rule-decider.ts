@@ -1,7 +1,7 @@
 import type { ExistingMemory } from '../memory-store.js';
-import { sameText } from '../rank.js';
-import { contentWords } from '../text-features.js';
+import { contentWords, sameText } from '../text-features.js';
 import type { CandidateFact, Decision } from './decision.js';
+import { personSubject } from './people-rules.js';
 
 export interface RuleContext {
   /** Current memories near the candidate (and any filling its slot). */
@@ -24,9 +24,10 @@ export function decideByRules(c: CandidateFact, ctx: RuleContext): Decision {
   if (c.slot) {
     const current = ctx.existing.find((e) => e.slot === c.slot);
     if (current) {
-      return sameText(current.text, c.text)
+      const fact = keepRelation(c, current.text);
+      return sameText(current.text, fact.text)
         ? { event: 'NONE', targetId: current.id }
-        : { event: 'UPDATE', targetId: current.id, fact: c };
+        : { event: 'UPDATE', targetId: current.id, fact };
     }
   }
   const dup = ctx.existing.find(
@@ -55,4 +56,17 @@ function forgetTarget(c: CandidateFact, ctx: RuleContext): ExistingMemory | null
     return wanted.some((w) => have.some((h) => h.startsWith(w) || w.startsWith(h)));
   });
   return matches.sort((a, b) => b.similarity - a.similarity)[0] ?? null;
+}
+
+/**
+ * "Ana moved to Oslo" replacing "User's sister Ana lives in Porto" keeps
+ * saying who Ana is: "User's sister Ana lives in Oslo".
+ */
+function keepRelation(c: CandidateFact, currentText: string): CandidateFact {
+  const subject = personSubject(currentText);
+  if (!subject || !c.slot?.startsWith('person:')) return c;
+  const name = subject.split(' ').at(-1)!;
+  return c.text.startsWith(`${name} `)
+    ? { ...c, text: `${subject}${c.text.slice(name.length)}` }
+    : c;
 }

@@ -46,3 +46,75 @@ describe('extractFactsByRules', () => {
     });
   });
 });
+
+describe('extractFactsByRules: other people', () => {
+  const facts = (m: string) => extractFactsByRules(m).map((f) => [f.text, f.slot]);
+
+  it('stores facts about people the user mentions about them, not about the user', () => {
+    expect(facts('My sister Ana lives in Porto.')).toEqual([
+      ["User's sister Ana lives in Porto", 'person:ana:location'],
+    ]);
+    expect(facts('my sister lives in porto')).toEqual([
+      ["User's sister lives in Porto", 'person:sister:location'],
+    ]);
+    expect(facts('Omar, my dad, is based in Vienna.')).toEqual([
+      ["User's dad Omar lives in Vienna", 'person:omar:location'],
+    ]);
+    expect(facts('Nope, Liam moved to Toronto last month.')).toEqual([
+      ['Liam lives in Toronto', 'person:liam:location'],
+    ]);
+    expect(facts('Elena got a job as a product manager, so proud.')).toEqual([
+      ['Elena works as a product manager', 'person:elena:job'],
+    ]);
+    expect(facts('My brother works at Globex.')).toEqual([
+      ["User's brother works at Globex", 'person:brother:employer'],
+    ]);
+    expect(facts('Maya gave me a leather wallet for my birthday, I love it.')).toEqual([
+      ['Maya gave the user a leather wallet', null],
+    ]);
+    expect(facts('My sister loves sushi.')).toEqual([["User's sister loves sushi", null]]);
+  });
+
+  it("keeps the user's own facts the user's, also when someone else is in the sentence", () => {
+    expect(facts('Tom and I moved to Paris.')).toEqual([['User lives in Paris', 'location']]);
+    expect(facts('I moved to Berlin, my sister lives in Munich.')).toEqual([
+      ['User lives in Berlin', 'location'],
+      ["User's sister lives in Munich", 'person:sister:location'],
+    ]);
+  });
+
+  it("attributes a quoted speaker's first-person facts to the speaker", () => {
+    expect(facts('Ana: I moved to Porto last year. I love surfing.')).toEqual([
+      ['Ana lives in Porto', 'person:ana:location'],
+      ['Ana loves surfing', null],
+    ]);
+  });
+
+  it('ignores pronouns and sentence openers that name nobody', () => {
+    expect(facts('No! They relocated to Zurich, new job.')).toEqual([]);
+    expect(facts('She moved to Oslo.')).toEqual([]);
+    expect(facts('Yesterday moved to Friday, sorry.')).toEqual([]);
+  });
+});
+
+describe('extractFactsByRules: grammatical memories or none', () => {
+  it('never turns a verb or a clause into an object', () => {
+    for (const m of [
+      'The thing I love is awesome',
+      'User loves is awesome',
+      'What I like is that it works',
+      'I like to',
+      'I love how it looks',
+      'I really like it',
+      'I enjoy being outside', // a gerund object is fine, see below
+    ].slice(0, 6)) {
+      expect(texts(m)).toEqual([]);
+    }
+    expect(texts('I enjoy being outside')).toEqual(['User enjoys being outside']);
+  });
+
+  it('cuts trailing time and possessive phrases from values', () => {
+    expect(texts('I moved to Porto for my new job')).toEqual(['User lives in Porto']);
+    expect(texts('Maya gave me a scarf for her trip')).toEqual(['Maya gave the user a scarf']);
+  });
+});

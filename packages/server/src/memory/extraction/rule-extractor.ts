@@ -1,5 +1,6 @@
 import type { MemoryKind } from '../memory-policy.js';
 import type { CandidateFact } from './decision.js';
+import { peopleFactsIn } from './people-rules.js';
 
 /**
  * Facts from obvious first-person patterns, for the offline provider (no
@@ -126,8 +127,13 @@ const VERB: Record<string, string> = {
 };
 
 const TRAILING =
-  /\s+(?:these days|as an?|and|but|since|because|so|now|then|last|this|next|a few|two|three|ago|yesterday|today|recently|already|anymore|too|as well|for (?:a|the|now|\d)|with (?:my|our))\b.*$/i;
-const PRONOUN = /^(?:it|that|this|them|you|those|these|to|when|how|what|if)\b/i;
+  /\s+(?:these days|as an?|and|but|since|because|so|now|then|last|this|next|a few|two|three|ago|yesterday|today|recently|already|anymore|too|as well|for (?:a|the|now|\d)|with (?:my|our)|for (?:my|her|his|their|our))\b.*$/i;
+/**
+ * A value that is a pronoun, a clause or a verb is not an object: "the thing
+ * I love is awesome" must not become "User loves is awesome".
+ */
+const PRONOUN =
+  /^(?:it|that|this|them|you|those|these|to|when|how|what|if|is|are|was|were|be|been|am|has|have|had|do|does|did|can|could|will|would|should|shall|may|might|must|not|very|so)\b/i;
 
 function clean(raw: string, proper: boolean): string | null {
   const v = raw.replace(TRAILING, '').replace(/\s+/g, ' ').trim();
@@ -148,8 +154,13 @@ function sentences(text: string): string[] {
 const FORGET =
   /^(?:(?:actually|oh|ok|okay|no|wait|hmm|and)[,!]?\s+)?(?:please\s+|can you\s+|could you\s+)*forget\s+(?:that|about|the fact that)?\s*(.*?)[.!]?$/i;
 
+/** "Ana: I moved to Porto" — a transcript line in someone else's words. */
+const SPEAKER = /^([\p{Lu}][\p{L}'-]+):\s+/u;
+
 /** Candidate facts (and forget requests) in one user message. */
 export function extractFactsByRules(message: string): CandidateFact[] {
+  const speaker = SPEAKER.exec(message.trim());
+  if (speaker) return spokenBy(speaker[1]!, message.trim().slice(speaker[0].length));
   const out: CandidateFact[] = [];
   for (const s of sentences(message)) {
     if (s.endsWith('?')) continue; // questions state nothing
@@ -168,7 +179,25 @@ export function extractFactsByRules(message: string): CandidateFact[] {
         });
       continue;
     }
-    out.push(...factsIn(s));
+    out.push(...factsIn(s), ...peopleFactsIn(s, clean));
+  }
+  return out;
+}
+
+/** First-person facts of a quoted speaker belong to that speaker, never to the user. */
+function spokenBy(name: string, text: string): CandidateFact[] {
+  const out: CandidateFact[] = [];
+  for (const s of sentences(text)) {
+    if (s.endsWith('?')) continue;
+    for (const f of factsIn(s)) {
+      if (f.slot === 'name') continue;
+      out.push({
+        ...f,
+        text: f.text.replace(/^User's /, `${name}'s `).replace(/^User /, `${name} `),
+        slot: f.slot ? `person:${name.toLowerCase()}:${f.slot}` : null,
+      });
+    }
+    out.push(...peopleFactsIn(s, clean));
   }
   return out;
 }
