@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../packages/server/src/config/env.js';
 import { isToolDefinition } from '../../packages/server/src/tools/define-tool.js';
 import { loadPlugins } from '../../packages/server/src/tools/plugins/load-plugins.js';
+import { toolRuntime } from '../../packages/server/src/app-services.js';
 import { runToolCalls } from '../../packages/server/src/tools/runtime/run-tool-calls.js';
+import { collectingHooks } from '../../packages/server/test/helpers/tool-hooks.js';
 import type { TestApp, TestTenant } from '../../packages/server/test/helpers/test-app.js';
 import { startTestApp } from '../../packages/server/test/helpers/test-app.js';
 
@@ -37,11 +39,11 @@ describe('examples/custom-tool', () => {
         (await t.app.services.tenants.get(tenant.id))!,
       );
       const [out] = await runToolCalls(
-        t.app.services,
+        toolRuntime(t.app.services),
         set,
         [{ id: 'call_dice', name: 'roll_dice', argsJson }],
         { tenantId: tenant.id, userId: 'u', conversationId: 'c', responseId: 'r' },
-        () => {},
+        collectingHooks(),
         new AbortController().signal,
       );
       return out!;
