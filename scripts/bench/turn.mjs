@@ -9,7 +9,7 @@
  *   --embedded (skip PostgreSQL/Redis) --no-memory --cpu-prof --build
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,22 +17,8 @@ import { parseArgs } from 'node:util';
 import { analyseProfile } from './lib/cpu-profile.mjs';
 import { startMockOpenAI } from './lib/mock-openai.mjs';
 import { setUpTenant } from './lib/parley-setup.mjs';
-import {
-  cpuMs,
-  cpuTickMs,
-  memoryMiB,
-  syscalls,
-  newestProfile,
-  startServer,
-  startWorker,
-} from './lib/server-process.mjs';
-import {
-  DEFAULT_DATABASE_URL,
-  DEFAULT_REDIS_URL,
-  migrateWithCli,
-  preparePostgres,
-  redisReachable,
-} from './lib/services.mjs';
+import { cpuMs, cpuTickMs, memoryMiB, syscalls, newestProfile } from './lib/server-process.mjs';
+import { ADMIN_TOKEN, benchEnv, startStack } from './lib/stack.mjs';
 import { agent, streamPost } from './lib/sse-request.mjs';
 import { percentile, round, table } from './lib/stats.mjs';
 
@@ -71,7 +57,6 @@ const TOKEN_DELAY = num('token-delay-ms', 0, 1000);
 const SLOW_DELAY = num('slow-token-delay-ms', 1, 5000);
 const PER_CONVERSATION = num('turns-per-conversation', 1, 1000);
 const BUDGET = { ttftMs: 2, cpuMsPerTurn: 2, rssMiB: 150 };
-const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const resultsDir = path.join(root, path.dirname(opt.out));
 mkdirSync(resultsDir, { recursive: true });
 const log = (...a) => console.log('[bench]', ...a);
@@ -88,78 +73,27 @@ if (opt.build || !existsSync(path.join(root, 'packages/server/dist/bin.js'))) {
 
 // --- services ----------------------------------------------------------------
 const mock = await startMockOpenAI({ tokenCount: TOKENS, tokenDelayMs: TOKEN_DELAY });
-const env = {
-  NODE_ENV: 'production',
-  OPENAI_API_KEY: 'test',
-  OPENAI_BASE_URL: mock.url,
-  PARLEY_ADMIN_TOKEN: ADMIN_TOKEN,
-  JWT_SECRET_KEY: 'bench-jwt-secret-0123456789-0123456789-abcdef',
-  JWT_ACCESS_TOKEN_EXPIRE_MINUTES: '120',
-  LOG_LEVEL: opt['log-level'],
-  // Limits stay on (each turn checks them) but high enough never to refuse the bench.
-  PARLEY_RATE_LIMIT_USER_PER_MINUTE: '100000',
-  PARLEY_RATE_LIMIT_TENANT_PER_MINUTE: '10000000',
-  PARLEY_RATE_LIMIT_API_KEY_PER_MINUTE: '100000',
-  PARLEY_QUOTA_USER_MESSAGES_PER_DAY: '10000000',
-  PARLEY_QUOTA_TENANT_TOKENS_PER_DAY: '1000000000',
-};
-const mode = { database: 'embedded PGlite', redis: 'in-process', notes: [] };
-let tmpData = null;
-if (!opt.embedded) {
-  const dbUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
-  const pgState = await preparePostgres(dbUrl, { fresh: !process.env.DATABASE_URL });
-  if (pgState.ok) {
-    env.DATABASE_URL = dbUrl;
-    mode.database = `PostgreSQL ${new URL(dbUrl).host}${new URL(dbUrl).pathname}`;
-    log('migrate:', migrateWithCli(root, dbUrl));
-  } else mode.notes.push(`${pgState.reason}: using embedded PGlite`);
-  const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
-  if (await redisReachable(redisUrl)) {
-    env.REDIS_URL = redisUrl;
-    mode.redis = `Redis ${new URL(redisUrl).host}`;
-  } else mode.notes.push('Redis not reachable: using in-process queue/limits');
-}
-if (!env.DATABASE_URL) {
-  tmpData = mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
-  env.PARLEY_DATA_DIR = path.join(tmpData, 'data');
-}
+const env = benchEnv(mock.url, opt['log-level']);
 const profDir = opt['cpu-prof'] ? path.join(resultsDir, 'prof') : null;
 if (profDir) {
   rmSync(profDir, { recursive: true, force: true });
   mkdirSync(profDir, { recursive: true });
 }
+const stack = await startStack({
+  root,
+  resultsDir,
+  env,
+  embedded: opt.embedded,
+  cpuProfDir: profDir,
+  log,
+});
+const { server, worker, mode } = stack;
 log(
   `database: ${mode.database}; redis: ${mode.redis}; log level: ${env.LOG_LEVEL}; memory: ${opt['no-memory'] ? 'off' : 'on'}`,
 );
 for (const n of mode.notes) log(n);
-
-// With Redis, production runs HTTP servers (PARLEY_ROLE=api) beside workers
-// that do memory extraction; the budget is the streaming server's share.
-const worker = env.REDIS_URL
-  ? await startWorker({ root, env, logFile: path.join(resultsDir, 'worker.log') })
-  : null;
-if (worker) env.PARLEY_ROLE = 'api';
-const server = await startServer({
-  root,
-  env,
-  logFile: path.join(resultsDir, 'server.log'),
-  cpuProfDir: profDir,
-});
 log(`server pid ${server.pid} at ${server.url}; mock OpenAI at ${mock.url}`);
 const rssAtStart = memoryMiB(server.pid).rss;
-// Whatever ends the bench (an error, Ctrl+C), the server child must not outlive it.
-process.on('SIGINT', () => process.exit(130));
-process.on('exit', () => {
-  if (!server.stopped) {
-    try {
-      process.kill(server.pid, 'SIGKILL');
-      if (worker) process.kill(worker.pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-  if (tmpData) rmSync(tmpData, { recursive: true, force: true });
-});
 
 // --- helpers -----------------------------------------------------------------
 const parley = await setUpTenant(server.url, ADMIN_TOKEN, { memory: !opt['no-memory'] });
@@ -353,11 +287,9 @@ log(
 if (outcomes.failed) log(`(c) ${outcomes.failed} streams failed, first: ${outcomes.firstError}`);
 
 // --- shut down, profile -------------------------------------------------------
-await server.stop();
-await worker?.stop();
+await stack.stop();
 await mock.close();
 agent.destroy();
-if (tmpData) rmSync(tmpData, { recursive: true, force: true });
 let profile = null;
 if (profDir) {
   const file = newestProfile(profDir);

@@ -66,9 +66,14 @@ export function answerFrames(pieces, promptTokens = 9) {
   };
 }
 
-export async function startMockOpenAI({ tokenCount = 50, tokenDelayMs = 2 } = {}) {
+/**
+ * `stamp`: every token's text is the epoch time (ms, µs precision) at which
+ * the mock wrote it, so a client in another process can measure
+ * token-written → event-parsed latency on the shared machine clock.
+ */
+export async function startMockOpenAI({ tokenCount = 50, tokenDelayMs = 2, stamp = false } = {}) {
   const state = { tokenDelayMs, requests: 0, extractionRequests: 0 };
-  const answer = answerFrames(tokens(tokenCount));
+  const answer = stamp ? stampedAnswer(tokenCount) : answerFrames(tokens(tokenCount));
   const json = answerFrames([EXTRACTED]);
   const decisions = answerFrames(['{"decisions":[]}']);
 
@@ -120,6 +125,20 @@ export async function startMockOpenAI({ tokenCount = 50, tokenDelayMs = 2 } = {}
   };
 }
 
+/** Same frames as answerFrames, but each token frame is made when it is written. */
+function stampedAnswer(count) {
+  const base = answerFrames(Array.from({ length: count }, () => '@'));
+  const [before, after] = base.tokens[0].split('"@"');
+  const now = () => (performance.timeOrigin + performance.now()).toFixed(3);
+  return {
+    head: base.head,
+    tail: base.tail,
+    tokens: Array.from({ length: count }, () => ({
+      toString: () => `${before}" t${now()}"${after}`,
+    })),
+  };
+}
+
 /** Role chunk at once, then one write per token with the pause before each (first-token latency included). */
 function stream(res, frames, delayMs) {
   const later = delayMs > 0 ? (fn) => setTimeout(fn, delayMs) : (fn) => setImmediate(fn);
@@ -128,7 +147,7 @@ function stream(res, frames, delayMs) {
   const next = () => {
     if (res.destroyed) return; // the client went away: stop, like the real API
     if (i < frames.tokens.length) {
-      res.write(frames.tokens[i++]);
+      res.write(String(frames.tokens[i++]));
       later(next);
       return;
     }
