@@ -282,4 +282,45 @@ describe('a turn over WebSocket', () => {
       await client.close();
     }
   });
+  it('a second tab subscribed while idle sees every later turn live, each event once', async () => {
+    const { accessToken } = await tenant.session();
+    const conv = await conversation(t, accessToken);
+    const tab1 = await openWs(wsUrl(t.url), { token: accessToken });
+    const tab2 = await openWs(wsUrl(t.url), { token: accessToken });
+    try {
+      // Tab 1 also subscribes: its own turn must not reach it twice.
+      for (const tab of [tab1, tab2]) {
+        tab.send({ type: 'subscribe', ref: 'sub', conversationId: conv, afterSeq: 0 });
+        await tab.waitFor((f) => f.type === 'subscribed' && f.ref === 'sub');
+      }
+      for (const content of ['first', 'second']) {
+        tab1.send({ type: 'message.send', conversationId: conv, content });
+        const ends = (tab: typeof tab1) =>
+          tab.waitFor(
+            (f) =>
+              f.type === 'response.completed' &&
+              f.message?.seq > 0 &&
+              f.conversationId === conv &&
+              tab.frames.filter((g) => g.type === 'response.completed').length ===
+                (content === 'first' ? 1 : 2),
+          );
+        await Promise.all([ends(tab1), ends(tab2)]);
+      }
+      const events = (tab: typeof tab1) => tab.frames.filter((f) => typeof f.seq === 'number');
+      const seqs = events(tab2).map((f) => f.seq);
+      expect(new Set(seqs).size).toBe(seqs.length);
+      expect(events(tab1).map((f) => f.seq)).toEqual(seqs);
+      const stored = await messages(t, accessToken, conv);
+      expect(stored.map((m) => m.content.length > 0)).toEqual([true, true, true, true]);
+      const text = (tab: typeof tab1) =>
+        events(tab)
+          .filter((f) => f.type === 'text.delta')
+          .map((f) => f.delta)
+          .join('');
+      expect(text(tab2)).toBe(stored[1].content + stored[3].content);
+    } finally {
+      await tab1.close();
+      await tab2.close();
+    }
+  });
 });

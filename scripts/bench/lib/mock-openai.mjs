@@ -72,8 +72,15 @@ export function answerFrames(pieces, promptTokens = 9) {
  * token-written → event-parsed latency on the shared machine clock.
  */
 export async function startMockOpenAI({ tokenCount = 50, tokenDelayMs = 2, stamp = false } = {}) {
-  const state = { tokenDelayMs, requests: 0, extractionRequests: 0 };
-  const answer = stamp ? stampedAnswer(tokenCount) : answerFrames(tokens(tokenCount));
+  // `failing`: answer 500 like an outage; `stallAfter`: go silent after that many tokens.
+  const state = {
+    tokenDelayMs,
+    requests: 0,
+    extractionRequests: 0,
+    failing: false,
+    stallAfter: null,
+  };
+  let answer = stamp ? stampedAnswer(tokenCount) : answerFrames(tokens(tokenCount));
   const json = answerFrames([EXTRACTED]);
   const decisions = answerFrames(['{"decisions":[]}']);
 
@@ -88,6 +95,11 @@ export async function startMockOpenAI({ tokenCount = 50, tokenDelayMs = 2, stamp
         return;
       }
       state.requests++;
+      if (state.failing) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end('{"error":{"message":"The server had an error","type":"server_error"}}');
+        return;
+      }
       let system = '';
       try {
         system = String(JSON.parse(body).messages?.[0]?.content ?? '');
@@ -106,7 +118,7 @@ export async function startMockOpenAI({ tokenCount = 50, tokenDelayMs = 2, stamp
         res.end(frames.head + frames.tokens.join('') + frames.tail);
         return;
       }
-      stream(res, answer, state.tokenDelayMs);
+      stream(res, answer, state.tokenDelayMs, state.stallAfter);
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -116,6 +128,10 @@ export async function startMockOpenAI({ tokenCount = 50, tokenDelayMs = 2, stamp
     state,
     setTokenDelay(ms) {
       state.tokenDelayMs = ms;
+    },
+    /** The answer every turn gets from now on: `pieces` are its tokens. */
+    setAnswer(pieces) {
+      answer = answerFrames(pieces);
     },
     close: () =>
       new Promise((resolve) => {
@@ -140,12 +156,13 @@ function stampedAnswer(count) {
 }
 
 /** Role chunk at once, then one write per token with the pause before each (first-token latency included). */
-function stream(res, frames, delayMs) {
+function stream(res, frames, delayMs, stallAfter = null) {
   const later = delayMs > 0 ? (fn) => setTimeout(fn, delayMs) : (fn) => setImmediate(fn);
   res.write(frames.head);
   let i = 0;
   const next = () => {
     if (res.destroyed) return; // the client went away: stop, like the real API
+    if (stallAfter !== null && i >= stallAfter) return; // silent, connection open
     if (i < frames.tokens.length) {
       res.write(String(frames.tokens[i++]));
       later(next);

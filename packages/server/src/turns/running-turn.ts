@@ -13,6 +13,7 @@ import type { EventSink, TurnEventInput } from './turn-event-log.js';
 import { TurnEventLog } from './turn-event-log.js';
 import type { Fence, FinishInput } from './turn-statements.js';
 import { finishTurn } from './turn-statements.js';
+import type { FinishAttempt } from './finish-retrier.js';
 import type { TurnInput, TurnOutcome, TurnRunnerDeps } from './turn-types.js';
 
 export const SEQ_BLOCK = 1000;
@@ -47,6 +48,8 @@ export interface StartedTurn {
   tools: ToolSet;
   recall: Promise<RecallResult>;
   limitHeaders: Record<string, string>;
+  /** Runs the final statement later when the database is away now (finish-retrier.ts). */
+  retryFinish(attempt: FinishAttempt): void;
 }
 
 /**
@@ -254,8 +257,30 @@ export class RunningTurn {
       return done.fenced ? { message: done.message } : 'lost';
     } catch (err) {
       this.deps.log.error({ err, conversationId: this.conversationId }, 'answer not stored');
+      this.storeLater(r);
       return 'unavailable';
     }
+  }
+
+  /**
+   * The final statement again once the database is back: it releases the
+   * lease (the conversation is not left busy) and keeps what streamed as
+   * incomplete — what a later turn's takeover of a lapsed lease would keep.
+   */
+  private storeLater(r: FinishInput): void {
+    const late: FinishInput = { ...r, status: 'incomplete', keep: r.text !== '' };
+    this.started.retryFinish(async () => {
+      try {
+        const done = await finishTurn(this.deps.sql, this.started.fence, late);
+        this.deps.log.info(
+          { conversationId: this.conversationId, fenced: done.fenced },
+          'turn ended after the database came back',
+        );
+        return 'done';
+      } catch {
+        return 'unavailable';
+      }
+    });
   }
 
   private afterStored(response: Message, result: LoopResult, recalled: RecallResult): void {

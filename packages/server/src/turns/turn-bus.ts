@@ -18,8 +18,11 @@ type Control =
   | { t: 'mirror'; conversationId: string; afterSeq: number; tenantId: string; userId: string }
   | { t: 'cancel'; conversationId: string; tenantId: string; userId: string };
 
-/** On a conversation's channel: events, or word that the owner has no such turn. */
-type Mirrored = { events: ParleyEvent[]; ended: boolean } | { gone: true };
+/**
+ * On a conversation's channel: events, word that the owner has no such
+ * turn, or that a turn has just started (on the named instance).
+ */
+type Mirrored = { events: ParleyEvent[]; ended: boolean } | { gone: true } | { started: string };
 
 export interface LocalTurns {
   /** The log of a running (or recently ended) turn of this owner, in this process. */
@@ -79,6 +82,7 @@ export class TurnBus {
     let answered = false;
     const unsubscribe = await this.deps.pubsub.subscribe(eventChannel(conversationId), (raw) => {
       const msg = JSON.parse(raw) as Mirrored;
+      if ('started' in msg) return;
       answered = true;
       if ('gone' in msg) return settle('gone');
       for (const e of msg.events) {
@@ -100,6 +104,18 @@ export class TurnBus {
     };
     void end.then(stop);
     return { end, stop };
+  }
+
+  /** Tells watchers of the conversation, here and on other instances, that a turn started. */
+  announce(conversationId: string): Promise<void> {
+    return this.publish(conversationId, { started: this.deps.instanceId });
+  }
+
+  /** Calls `onStart` whenever a turn of the conversation starts, on any instance. */
+  watch(conversationId: string, onStart: () => void): Promise<Unsubscribe> {
+    return this.deps.pubsub.subscribe(eventChannel(conversationId), (raw) => {
+      if (raw.startsWith('{"started":')) onStart();
+    });
   }
 
   private onControl(raw: string): void {

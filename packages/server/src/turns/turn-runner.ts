@@ -5,8 +5,10 @@ import { RunningTurn, SEQ_BLOCK } from './running-turn.js';
 import type { TimerHandle } from '../clock/clock.js';
 import type { Owner } from '../db/scoped.js';
 import { followConversation } from './follow-turn.js';
+import { watchConversation } from './watch-conversation.js';
 import { isUuid } from '../http/routing/route.js';
 import { TurnBus } from './turn-bus.js';
+import { FinishRetrier } from './finish-retrier.js';
 import type { EventSink, TurnEventLog } from './turn-event-log.js';
 import { beginTurn, historyFor } from './turn-statements.js';
 import type { TurnInput, TurnRunnerDeps } from './turn-types.js';
@@ -28,10 +30,13 @@ export class TurnRunner {
   /** Finished turns' events, newest last, for clients that resume a moment late. */
   private readonly retained = new Map<string, { turn: RunningTurn; until: number }>();
   readonly bus: TurnBus;
+  /** Final statements waiting for the database to come back. */
+  readonly finishes: FinishRetrier;
   /** Set by `drain`: no new turn starts here. */
   draining = false;
 
   constructor(private readonly deps: TurnRunnerDeps) {
+    this.finishes = new FinishRetrier(deps);
     this.bus = new TurnBus(deps, {
       logOf: (owner, id) => this.logOf(owner, id),
       cancelLocal: (owner, id) => this.cancelLocal(owner, id),
@@ -113,8 +118,10 @@ export class TurnRunner {
       tools,
       recall,
       limitHeaders,
+      retryFinish: (attempt) => this.finishes.add(attempt),
     });
     this.turns.set(input.conversationId, turn);
+    void this.bus.announce(input.conversationId);
     void turn.done.finally(() => {
       if (this.turns.get(input.conversationId) === turn) this.turns.delete(input.conversationId);
       this.retain(turn);
@@ -155,6 +162,27 @@ export class TurnRunner {
         local: (o, id) => this.logOf(o, id),
         bus: this.bus,
         instanceId: this.deps.instanceId,
+      },
+      owner,
+      conversationId,
+      afterSeq,
+      sink,
+      onStored,
+    );
+  }
+
+  /** A second tab: what follows `afterSeq`, then every later turn, live, until stopped. */
+  watch(
+    owner: Owner,
+    conversationId: string,
+    afterSeq: number,
+    sink: EventSink,
+    onStored?: (storedUpTo: number) => void,
+  ) {
+    return watchConversation(
+      {
+        follow: (o, id, after, s, stored) => this.follow(o, id, after, s, stored),
+        watch: (id, onStart) => this.bus.watch(id, onStart),
       },
       owner,
       conversationId,
@@ -217,6 +245,8 @@ export class TurnRunner {
     const left = [...this.turns.values()];
     for (const t of left) t.shutdown();
     await Promise.all(left.map((t) => t.done.catch(() => undefined)));
+    // What could not be stored by now stays with its lease, which lapses on its own.
+    this.finishes.stop();
     return { finished: running.length - left.length, interrupted: left.length };
   }
 }

@@ -21,6 +21,8 @@ export class WsSink implements EventSink {
   private lastFlush = 0;
   /** Responses whose first delta went out (later ones may wait for the next batch). */
   private readonly streaming = new Set<string>();
+  /** Highest seq sent per conversation. */
+  private readonly sentSeq = new Map<string, number>();
 
   constructor(
     private readonly ws: WebSocket,
@@ -29,6 +31,9 @@ export class WsSink implements EventSink {
   ) {}
 
   emit(event: ParleyEvent): void {
+    // A turn this socket runs may also reach it through a subscription: once is enough.
+    if (event.seq <= (this.sentSeq.get(event.conversationId) ?? 0)) return;
+    this.sentSeq.set(event.conversationId, event.seq);
     let urgent = true;
     if (event.type === 'text.delta') {
       urgent = !this.streaming.has(event.responseId);
@@ -37,6 +42,11 @@ export class WsSink implements EventSink {
       if (event.responseId) this.streaming.delete(event.responseId);
     }
     this.enqueue(JSON.stringify(event), urgent);
+  }
+
+  /** The client asked again from `afterSeq`: events after it go out again. */
+  resetSeq(conversationId: string, afterSeq: number): void {
+    this.sentSeq.set(conversationId, afterSeq);
   }
 
   send(frame: ServerFrame): void {

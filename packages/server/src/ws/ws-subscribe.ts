@@ -7,7 +7,8 @@ type SubscribeFrame = Extract<ClientFrame, { type: 'subscribe' }>;
 /**
  * `subscribe {conversationId, afterSeq}`: every event after `afterSeq` —
  * stored messages, then a `subscribed` frame, then the live events of the
- * conversation's running turn wherever it runs — each once, in seq order.
+ * conversation's running turn and of every later one, wherever they run —
+ * each once, in seq order, until the socket closes.
  */
 export async function subscribe(
   conn: WsConnection,
@@ -16,7 +17,9 @@ export async function subscribe(
 ): Promise<void> {
   const { conversationId } = frame;
   await conn.subscriptions.get(conversationId)?.stop();
-  const following = await conn.services.turns.follow(
+  // Asked again from an earlier seq: those events may be sent again.
+  conn.sink.resetSeq(conversationId, frame.afterSeq ?? 0);
+  const following = await conn.services.turns.watch(
     user,
     conversationId,
     frame.afterSeq ?? 0,

@@ -182,7 +182,12 @@ suite('streams that survive faults (server processes, PostgreSQL, Redis)', () =>
     try {
       const viaProxy = new URL(cluster.databaseUrl);
       viaProxy.port = String(proxy.port);
-      const a = await cluster.start({ DATABASE_URL: viaProxy.toString() });
+      // A lease far longer than the test: the conversation is free again only
+      // because the answer's final statement runs once the database is back.
+      const a = await cluster.start({
+        DATABASE_URL: viaProxy.toString(),
+        PARLEY_TURN_LEASE_MS: '600000',
+      });
       const user = await (await tenantOn(a.url))('pg-down');
       const conv = await user.newConversation(a.url);
       const other = await user.newConversation(a.url);
