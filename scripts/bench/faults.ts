@@ -143,6 +143,7 @@ async function outage(cluster: Cluster, which: 'pg' | 'redis') {
     code?: string;
     storedFlag?: unknown;
     text: string;
+    endPhase?: string;
   };
   const turns: Turn[] = [];
   let phase = 'before';
@@ -166,6 +167,7 @@ async function outage(cluster: Cluster, which: 'pg' | 'redis') {
         turn.code = end?.error?.code;
         turn.storedFlag = end?.error?.details?.stored;
         turn.text = textOf(s.events);
+        turn.endPhase = phase;
         turns.push(turn);
         if (s.status !== 200) await sleep(200);
       } catch {
@@ -201,7 +203,7 @@ async function outage(cluster: Cluster, which: 'pg' | 'redis') {
     if (stillStreaming) mismatched++;
     if (last?.end === 'response.completed' && rows.at(-1)?.content !== last.text) mismatched++;
   }
-  const told = turns.filter((t) => t.phase !== 'before' && t.end === 'response.failed');
+  const told = turns.filter((t) => t.endPhase !== 'before' && t.end === 'response.failed');
   report(
     which === 'pg'
       ? `PostgreSQL unreachable ${opt['outage-s']} s under ${users.length} users' traffic`
@@ -306,6 +308,8 @@ async function fanout(cluster: Cluster) {
   const [w1, w2] = await Promise.all([open('a1'), open('a2')]);
   const s = await send(b, u, c, LONG('fanout'));
   await s.waitFor((e) => e.type === 'text.delta');
+  for (let i = 0; i < 100 && (seen.a1 < 3 || seen.a2 < 3); i++) await sleep(50);
+  const liveBeforeCancel = { ...seen };
   const cancel = await request(`${a.url}/v1/conversations/${c}/cancel`, 'POST', u.token);
   await s.ended;
   await sleep(300);
@@ -316,7 +320,7 @@ async function fanout(cluster: Cluster) {
   b.kill('SIGKILL');
   report(
     'two instances: turn on B, two WebSockets on A, cancel sent to A',
-    `B's client saw ${onB} deltas; socket 1 on A saw ${seen.a1}, socket 2 on A saw ${seen.a2}; ` +
+    `B's client saw ${onB} deltas; socket 1 on A saw ${seen.a1} (${liveBeforeCancel.a1} before the cancel), socket 2 on A saw ${seen.a2}; ` +
       `cancel via A → ${cancel.status} ${JSON.stringify(cancel.body)}, the turn on B ended ${lastOf(s.events)?.type}`,
     { onB, ...seen, cancel: cancel.body },
   );
