@@ -12,7 +12,7 @@ import type { ServerConfig } from './config/env.js';
 import type { Database } from './db/connect.js';
 import { migrateLatest, openDatabase } from './db/connect.js';
 import { errorMiddleware } from './http/error-middleware.js';
-import { jsonBody } from './http/json-body.js';
+import { jsonBody } from './http/body/json-body.js';
 import { requestIdMiddleware } from './http/request-id.js';
 import { securityHeaders } from './http/security-headers.js';
 import './http/koa-state.js';
@@ -35,6 +35,7 @@ import { MemoryService } from './memory/memory-service.js';
 import type { WsServer } from './ws/ws-server.js';
 import { attachWsServer } from './ws/ws-server.js';
 import { cors } from './http/cors.js';
+import { refuseAtTheWire } from './http/wire-refusals.js';
 
 export interface CreateAppOptions {
   /** Reuse an open database (tests); otherwise opened from config. */
@@ -145,6 +146,7 @@ export async function createApp(
     async listen(port = config.port, host = config.host) {
       const server = http.createServer(koa.callback());
       servers.add(server);
+      refuseAtTheWire(server); // CONNECT and unparsable requests get the envelope too
       wsServers.add(attachWsServer(server, services)); // WebSocket at /v1/ws on the same port
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

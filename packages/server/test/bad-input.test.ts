@@ -74,14 +74,14 @@ describe('bad input is refused with a clear 4xx and nothing is stored', () => {
   it('oversize body', async () => {
     const before = await counts();
     const res = await send({ content: 'x'.repeat(300 * 1024) });
-    expectEnvelope(res, 400, 'invalid_request');
+    expectEnvelope(res, 413, 'payload_too_large');
     expect(res.body.error.details.reason).toBe('body_too_large');
     expect(await counts()).toEqual(before);
   });
 
   it('a non-JSON content type', async () => {
     const res = await send('content=hi', { 'content-type': 'application/x-www-form-urlencoded' });
-    expectEnvelope(res, 400, 'invalid_request');
+    expectEnvelope(res, 415, 'unsupported_media_type');
   });
 
   it('bad query parameters', async () => {

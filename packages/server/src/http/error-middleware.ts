@@ -41,7 +41,7 @@ function toDomainError(err: unknown): DomainError {
   // koa / raw-body errors: oversize and malformed bodies carry a 4xx status.
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     if (e.status === 413 || e.type === 'entity.too.large') {
-      return new DomainError('invalid_request', 'Request body is too large', {
+      return new DomainError('payload_too_large', 'Request body is too large', {
         reason: 'body_too_large',
       });
     }

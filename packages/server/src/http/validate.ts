@@ -55,6 +55,16 @@ export function parseBody<T>(schema: object, body: unknown): T {
 
 export function parseQuery<T>(schema: object, query: unknown): T {
   const copy = { ...(query as object) };
+  // PostgreSQL refuses NUL in text: a query value carrying one is bad input, not a 500.
+  const nul = Object.entries(copy).find(
+    ([k, v]) => k.includes('\u0000') || String(v).includes('\u0000'),
+  );
+  if (nul) {
+    const name = nul[0].replace(/\u0000/g, '\\u0000');
+    throw invalid('Query parameters are invalid', [
+      { path: `/${name}`, message: 'NUL characters (\\u0000) are not allowed' },
+    ]);
+  }
   const fn = compile(queryAjv, schema);
   if (!fn(copy)) throw invalid('Query parameters are invalid', issues(fn.errors));
   return copy as T;

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unauthorized } from '../../errors/domain-error.js';
 import { errorMiddleware } from '../error-middleware.js';
-import { jsonBody } from '../json-body.js';
+import { jsonBody } from '../body/json-body.js';
 import { requestIdMiddleware } from '../request-id.js';
 import type { Authenticators } from './build-router.js';
 import { buildRouter } from './build-router.js';
