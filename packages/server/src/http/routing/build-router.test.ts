@@ -188,6 +188,16 @@ describe('the router built from the table', () => {
     expect((await call('GET', `/v1/things/${ID}`)).body).toEqual({ id: ID });
   });
 
+  it('answers a path whose id cannot exist with 404 for every method, never 405 or 204', async () => {
+    for (const method of ['DELETE', 'OPTIONS', 'PROPFIND']) {
+      const res = await call(method, `/v1/things/${ID.toUpperCase()}`);
+      expect(res.status, method).toBe(404);
+      expect(res.body.error.message).toBe('Thing not found');
+    }
+    expect((await call('OPTIONS', `/v1/things/${ID}`)).status).toBe(204);
+    expect((await call('DELETE', `/v1/things/${ID}`)).status).toBe(405);
+  });
+
   it('marks no-store routes uncacheable, refusals included', async () => {
     const refused = await call('POST', '/v1/things', json({ name: 'x' }));
     expect(refused.status).toBe(401);

@@ -29,13 +29,19 @@ export function buildRouter(routes: readonly AnyRoute[], auth: Authenticators): 
     if (route.noStore) chain.unshift(noStore);
     router.register(route.path, [route.method], chain, { name: routeKey(route) });
   }
+  const byKey = new Map(routes.map((r) => [routeKey(r), r]));
   const dispatch = router.routes();
   return async (ctx, next) => {
     if (!isCanonicalPath(ctx.path)) throw noRoute(ctx.method, ctx.path);
     const match = router.match(ctx.path, ctx.method);
-    if (match.route) return dispatch(ctx as Parameters<typeof dispatch>[0], next);
     if (match.path.length === 0) throw noRoute(ctx.method, ctx.path);
-    const allow = [...new Set(match.path.flatMap((l) => l.methods))].join(', ');
+    // A path whose ids cannot exist (`/v1/conversations/ABC`) is no route: 404 for every
+    // method and caller, before auth, so no spelling of a path other than the canonical
+    // one is ever answered with anything else.
+    const layers = match.path.filter((l) => paramsFit(l, byKey.get(l.name ?? ''), ctx.path));
+    if (layers.length === 0) throw notFound(resourceOfLayer(match.path[0], byKey, ctx.path));
+    if (match.route) return dispatch(ctx as Parameters<typeof dispatch>[0], next);
+    const allow = [...new Set(layers.flatMap((l) => l.methods))].join(', ');
     ctx.set('Allow', allow);
     if (ctx.method === 'OPTIONS') {
       ctx.status = 204;
@@ -45,6 +51,31 @@ export function buildRouter(routes: readonly AnyRoute[], auth: Authenticators): 
       allow: allow.split(', '),
     });
   };
+}
+
+type Layer = ReturnType<Router['match']>['path'][number];
+
+function paramsFit(layer: Layer, route: AnyRoute | undefined, path: string): boolean {
+  if (!route) return true;
+  const params = layer.params(path, layer.captures(path));
+  return paramNames(route.path).every(
+    (name) => check(route.params?.[name] ?? uuidSchema, params[name]).length === 0,
+  );
+}
+
+/** The 404 message of a path whose ids do not fit: "Conversation not found". */
+function resourceOfLayer(
+  layer: Layer | undefined,
+  byKey: Map<string, AnyRoute>,
+  path: string,
+): string {
+  const route = layer && byKey.get(layer.name ?? '');
+  if (!layer || !route) return 'Resource';
+  const params = layer.params(path, layer.captures(path));
+  const bad = paramNames(route.path).find(
+    (name) => check(route.params?.[name] ?? uuidSchema, params[name]).length > 0,
+  );
+  return bad ? resourceOf(route, bad) : 'Resource';
 }
 
 const noRoute = (method: string, path: string) =>
