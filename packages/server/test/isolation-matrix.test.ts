@@ -1,7 +1,10 @@
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthKind } from '../src/auth/route-auth.js';
+import { isCanonicalPath } from '../src/http/routing/canonical-path.js';
 import type { AnyRoute as RouteInfo } from '../src/http/routing/route.js';
+import { paramNames, uuidSchema } from '../src/http/routing/route.js';
+import { check } from '../src/http/validate.js';
 import { dataTables, snapshotAll, snapshotOwned } from './helpers/db-snapshot.js';
 import {
   algNoneToken,
@@ -9,6 +12,8 @@ import {
   resignedToken,
   tamperedToken,
 } from './helpers/forged-tokens.js';
+import { inject } from './helpers/inject.js';
+import { pathVariants } from './helpers/path-variants.js';
 import type { TestApp, TestResponse, TestTenant } from './helpers/test-app.js';
 import { ADMIN_TOKEN, startTestApp } from './helpers/test-app.js';
 
@@ -152,6 +157,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+/** An id of the right shape that names nothing (a malformed one is a 404 before auth). */
+const SOME_ID = '00000000-0000-4000-8000-000000000000';
+
 /** Victim resources for path parameters; a user route with an unknown one fails. */
 function fillPath(route: RouteInfo): { path: string; victimParam: boolean } {
   let victimParam = false;
@@ -173,7 +181,7 @@ function fillPath(route: RouteInfo): { path: string; victimParam: boolean } {
       );
     }
     victimParam = true;
-    return value ?? 'sample';
+    return value ?? SOME_ID;
   });
   return { path, victimParam };
 }
@@ -221,7 +229,7 @@ async function credentialsFor(who: Identity): Promise<Record<string, string>> {
   }
 }
 
-function leaks(res: TestResponse): string[] {
+function leaks(res: Pick<TestResponse, 'text'>): string[] {
   return [MARKER, victim.userId, victim.conversationId, victim.memoryId, victim.email].filter(
     (secret) => res.text.includes(secret),
   );
@@ -342,3 +350,157 @@ describe('isolation matrix', () => {
     console.log(`[isolation matrix] owner controls: ${statuses.join('; ')}`);
   });
 });
+
+/** Every method, the ones no route declares included (and one no HTTP parser knows). */
+const METHODS = [
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+  'TRACE',
+  'PROPFIND',
+  'PARLEYX',
+];
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+describe('isolation matrix: every spelling of every path, with every method', () => {
+  it(
+    'serves no path but the canonical one, answers undeclared methods with 405, and changes nothing',
+    { timeout: 300_000 },
+    async () => {
+      const handler = t.app.callback();
+      const creds = new Map<Identity, Record<string, string>>();
+      for (const who of IDENTITIES) creds.set(who, await credentialsFor(who));
+      // One entry per distinct filled path of the table (the victim's ids in it).
+      const paths = new Map<string, boolean>();
+      for (const route of t.app.routes) {
+        const { path, victimParam } = fillPath(route);
+        paths.set(path, victimParam);
+      }
+      const counts = { refused: 0, notFound: 0, notAllowed: 0, legit: 0, options: 0, skipped: 0 };
+      const failures: string[] = [];
+      const before = await snapshotAll(t.db.knex, tables);
+      let requests = 0;
+      let spellingCount = 0;
+      for (const [filled, victimParam] of paths) {
+        const spellings = [filled, ...pathVariants(filled)];
+        spellingCount += spellings.length;
+        const calls: Promise<void>[] = [];
+        for (const spelling of spellings) {
+          // A variant can be another canonical path: `/tools/HTTP` names a tool called HTTP.
+          const routes = routesServing(t.app.routes, spelling);
+          const canonical = routes.length > 0;
+          const declared = (m: string) =>
+            routes.find((r) => r.method === m) ??
+            (m === 'HEAD' ? routes.find((r) => r.method === 'GET') : undefined);
+          const allowed = [
+            ...new Set(routes.flatMap((r) => (r.method === 'GET' ? ['GET', 'HEAD'] : [r.method]))),
+          ];
+          for (const method of METHODS) {
+            const route = declared(method);
+            const skip =
+              route &&
+              method !== 'HEAD' &&
+              // The filled path with a declared method is the matrix above (bodies, snapshots);
+              // another canonical path is only called where it must be refused.
+              (spelling === filled ||
+                IDENTITIES.some((who) => expectation(route.auth, who, victimParam) === 'self'));
+            if (skip) {
+              counts.skipped += IDENTITIES.length;
+              continue;
+            }
+            for (const who of IDENTITIES) {
+              const expected = route ? expectation(route.auth, who, victimParam) : undefined;
+              calls.push(
+                (async () => {
+                  const headers: Record<string, string> = { ...creds.get(who) };
+                  let body: string | undefined;
+                  if (BODY_METHODS.has(method)) {
+                    headers['content-type'] = 'application/json';
+                    body = '{}';
+                  }
+                  const res = await inject(handler, { method, path: spelling, headers, body });
+                  requests++;
+                  const cell = `${method} ${spelling} as ${who}`;
+                  const problem = judge(res, { canonical, method, expected, allowed });
+                  if (problem) failures.push(`${cell}: ${problem}`);
+                  else if (res.status === 404) counts.notFound++;
+                  else if (res.status === 405) counts.notAllowed++;
+                  else if (method === 'OPTIONS') counts.options++;
+                  else if (res.status < 300) counts.legit++;
+                  else counts.refused++;
+                  // Error messages name the path asked for: an id the caller sent is no leak.
+                  const leaked = leaks(res).filter((x) => !spelling.includes(x));
+                  if (leaked.length) failures.push(`${cell}: response leaks ${leaked.join(', ')}`);
+                })(),
+              );
+            }
+          }
+        }
+        await Promise.all(calls);
+      }
+      const after = await snapshotAll(t.db.knex, tables);
+      const changed = tables.filter((tb) => before[tb] !== after[tb]);
+      if (changed.length) failures.push(`database changed (${changed.join(', ')})`);
+      const spellings = spellingCount;
+      console.log(
+        `[isolation matrix: spellings] ${paths.size} paths, ${spellings} spellings × ${METHODS.length} methods × ${IDENTITIES.length} identities = ${spellings * METHODS.length * IDENTITIES.length} cells; ${requests} requests sent (${counts.skipped} canonical cells with a declared method left to the matrix above): ${counts.notFound} 404, ${counts.notAllowed} 405, ${counts.refused} refused as the canonical route, ${counts.legit} legitimate HEAD, ${counts.options} OPTIONS 204; ${failures.length} failures`,
+      );
+      expect(failures.slice(0, 50)).toEqual([]);
+    },
+  );
+});
+
+/**
+ * What one call of the sweep may answer, or why it may not. A spelling other
+ * than the canonical one is never served: 404 (or the refusal the canonical
+ * path would give, or 405), never 2xx or 5xx. On the canonical path a method
+ * no route declares is a 405 with `Allow`, OPTIONS a 204 with `Allow`, HEAD
+ * refused exactly like GET.
+ */
+function judge(
+  res: Awaited<ReturnType<typeof inject>>,
+  c: { canonical: boolean; method: string; expected: Expect | undefined; allowed: string[] },
+): string | null {
+  const got = `${res.status} ${res.text.slice(0, 120)}`;
+  if (res.status >= 500) return `server error ${got}`;
+  if (c.method !== 'HEAD' && res.status >= 400 && typeof res.body?.error?.code !== 'string')
+    return `no error envelope: ${got}`;
+  if (!c.canonical) {
+    const refusal = typeof c.expected === 'number' ? [c.expected] : [];
+    return [404, 405, ...refusal].includes(res.status)
+      ? null
+      : `non-canonical path answered ${got}`;
+  }
+  if (c.method === 'OPTIONS') {
+    const allow = String(res.headers.allow ?? '')
+      .split(', ')
+      .sort();
+    return res.status === 204 && allow.join() === [...c.allowed].sort().join()
+      ? null
+      : `OPTIONS: expected 204 with Allow ${c.allowed.join(', ')}, got ${got} (Allow: ${allow.join(', ')})`;
+  }
+  if (c.expected === undefined) {
+    return res.status === 405 && res.headers.allow ? null : `expected 405 with Allow, got ${got}`;
+  }
+  if (c.expected === 'self')
+    return [401, 403].includes(res.status) ? `owner refused: ${got}` : null;
+  return res.status === c.expected ? null : `expected ${c.expected} like GET, got ${got}`;
+}
+
+/** The routes that serve this exact path: its pattern matches and its ids fit their schemas. */
+function routesServing(routes: readonly RouteInfo[], path: string): RouteInfo[] {
+  if (!isCanonicalPath(path)) return [];
+  return routes.filter((route) => {
+    const names = paramNames(route.path);
+    const pattern = route.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '([^/]+)');
+    const m = new RegExp(`^${pattern}$`).exec(path);
+    return (
+      m !== null &&
+      names.every((name, i) => check(route.params?.[name] ?? uuidSchema, m[i + 1]).length === 0)
+    );
+  });
+}

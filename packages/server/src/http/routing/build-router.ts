@@ -40,7 +40,10 @@ export function buildRouter(routes: readonly AnyRoute[], auth: Authenticators): 
     // one is ever answered with anything else.
     const layers = match.path.filter((l) => paramsFit(l, byKey.get(l.name ?? ''), ctx.path));
     if (layers.length === 0) throw notFound(resourceOfLayer(match.path[0], byKey, ctx.path));
-    if (match.route) return dispatch(ctx as Parameters<typeof dispatch>[0], next);
+    // Only a layer whose ids fit may take the request: `DELETE /v1/memories/recall` is a 405
+    // (recall is POST-only), not a call of `DELETE /v1/memories/:id` with id "recall".
+    if (layers.some((l) => l.methods.includes(ctx.method)))
+      return dispatch(ctx as Parameters<typeof dispatch>[0], next);
     const allow = [...new Set(layers.flatMap((l) => l.methods))].join(', ');
     ctx.set('Allow', allow);
     if (ctx.method === 'OPTIONS') {
