@@ -38,8 +38,14 @@ export function buildRouter(routes: readonly AnyRoute[], auth: Authenticators): 
     // A path whose ids cannot exist (`/v1/conversations/ABC`) is no route: 404 for every
     // method and caller, before auth, so no spelling of a path other than the canonical
     // one is ever answered with anything else.
-    const layers = match.path.filter((l) => paramsFit(l, byKey.get(l.name ?? ''), ctx.path));
-    if (layers.length === 0) throw notFound(resourceOfLayer(match.path[0], byKey, ctx.path));
+    const routeOf = (l: Layer) => byKey.get(l.name ?? '');
+    const layers = match.path.filter((l) => unfitParam(l, routeOf(l), ctx.path) === null);
+    if (layers.length === 0) {
+      const first = match.path[0]!;
+      const route = routeOf(first);
+      const bad = unfitParam(first, route, ctx.path);
+      throw notFound(route && bad ? resourceOf(route, bad) : 'Resource');
+    }
     // Only a layer whose ids fit may take the request: `DELETE /v1/memories/recall` is a 405
     // (recall is POST-only), not a call of `DELETE /v1/memories/:id` with id "recall".
     if (layers.some((l) => l.methods.includes(ctx.method)))
@@ -58,27 +64,14 @@ export function buildRouter(routes: readonly AnyRoute[], auth: Authenticators): 
 
 type Layer = ReturnType<Router['match']>['path'][number];
 
-function paramsFit(layer: Layer, route: AnyRoute | undefined, path: string): boolean {
-  if (!route) return true;
-  const params = layer.params(path, layer.captures(path));
-  return paramNames(route.path).every(
-    (name) => check(route.params?.[name] ?? uuidSchema, params[name]).length === 0,
-  );
-}
-
-/** The 404 message of a path whose ids do not fit: "Conversation not found". */
-function resourceOfLayer(
-  layer: Layer | undefined,
-  byKey: Map<string, AnyRoute>,
-  path: string,
-): string {
-  const route = layer && byKey.get(layer.name ?? '');
-  if (!layer || !route) return 'Resource';
+/** The first path parameter of the layer's route that does not fit its schema, if any. */
+function unfitParam(layer: Layer, route: AnyRoute | undefined, path: string): string | null {
+  if (!route) return null;
   const params = layer.params(path, layer.captures(path));
   const bad = paramNames(route.path).find(
     (name) => check(route.params?.[name] ?? uuidSchema, params[name]).length > 0,
   );
-  return bad ? resourceOf(route, bad) : 'Resource';
+  return bad ?? null;
 }
 
 const noRoute = (method: string, path: string) =>
