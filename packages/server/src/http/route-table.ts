@@ -82,7 +82,8 @@ export function routeTable(services: AppServices): AnyRoute[] {
       checkOrigin,
     }),
     ...identifyRoutes({
-      verifyIdentity: (token) => verifyIdentityToken(token, services.identitySecrets),
+      verifyIdentity: (token) =>
+        verifyIdentityToken(token, services.identitySecrets, services.infra.kv),
       authenticate: (token) => authenticateAccessToken(services, token),
       checkOrigin,
       throttle,
