@@ -1,20 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import type { Infra } from '../src/infra/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyIdentityToken } from '../src/auth/identity-token.js';
 import type { TestApp, TestTenant } from './helpers/test-app.js';
 import { startTestApp } from './helpers/test-app.js';
+import { openTestInfra, usingRedis } from './helpers/test-infra.js';
 
 let t: TestApp;
 /** A second instance on the same database and Redis (embedded: the same in-process infra). */
 let peer: TestApp;
+let peerInfra: Infra;
 let tenant: TestTenant;
 let kid: string;
 let secret: string;
 
 beforeAll(async () => {
   t = await startTestApp();
-  peer = await startTestApp({ db: t.db, infra: t.infra });
+  // Redis: a second connection on the same prefix; embedded: the one in-process infra.
+  peerInfra = usingRedis ? await openTestInfra((t.infra as { prefix?: string }).prefix) : t.infra;
+  peer = await startTestApp({ db: t.db, infra: peerInfra });
   tenant = await t.createTenant({ memory: { enabled: false } });
   ({ id: kid, secret } = (
     await t.admin('POST', `/v1/admin/tenants/${tenant.id}/identity-secret`, {})
@@ -22,6 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await peer.close();
+  if (usingRedis) await peerInfra.close();
   await t.close();
 });
 
