@@ -1,4 +1,5 @@
 import pino from 'pino';
+import type { Logger } from 'pino';
 import type { Clock } from '../../src/clock/clock.js';
 import type { ServerConfig } from '../../src/config/env.js';
 import { loadConfig } from '../../src/config/env.js';
@@ -23,6 +24,8 @@ export interface TestAppOptions {
   infra?: Infra;
   /** Time for the app (a ManualClock in tests that drive timers and rates). */
   clock?: Clock;
+  /** Where the app logs (silent unless TEST_LOG_LEVEL); tests that check logs pass their own. */
+  log?: Logger;
 }
 
 export interface TestApp {
@@ -82,7 +85,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     infra,
     providers,
     defaultModels: opts.defaultModels ?? ['offline:offline'],
-    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    log: opts.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     migrate: false,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });

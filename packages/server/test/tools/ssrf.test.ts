@@ -180,10 +180,14 @@ describe('a model that tries to make a tool reach internal addresses', () => {
       new AbortController().signal,
     );
     expect(outcomes.map((o) => o.status)).toEqual(['error', 'error', 'error']);
-    for (const o of outcomes) expect(o.error).toMatch(/^Blocked: /);
-    expect(outcomes[2]!.error).toBe(
-      'Blocked: localhost resolves to 127.0.0.1, a private, loopback or link-local address',
-    );
+    // The model learns why, not which internal address a name resolved to.
+    for (const o of outcomes) {
+      expect(o.reason).toBe('blocked');
+      expect(o.error).toBe(
+        'The service behind the fetch_url tool is on a private or internal network address, which tools may not reach.',
+      );
+      expect(o.content).not.toMatch(/127\.0\.0\.1|169\.254|localhost/);
+    }
     expect(hits).toEqual([]);
   });
 });
