@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock/manual-clock.js';
 import type { TestApp, TestTenant } from './helpers/test-app.js';
 import { startTestApp } from './helpers/test-app.js';
+import { openTestInfra, usingRedis } from './helpers/test-infra.js';
 import type { WsTestClient } from './helpers/ws-client.js';
 import { openWs, wsUrl } from './helpers/ws-client.js';
 import { startWsOnly } from './helpers/ws-only-server.js';
@@ -110,6 +111,42 @@ describe('WebSocket connection caps', () => {
     } finally {
       await Promise.all(open.map((c) => c.close()));
       await ws.close();
+    }
+  });
+
+  it('counts a user’s sockets across instances (Redis; embedded: one process)', async () => {
+    // Redis: a second connection on the same prefix, as another instance has.
+    const peerInfra = usingRedis
+      ? await openTestInfra((t.infra as { prefix?: string }).prefix)
+      : t.infra;
+    const a = await startWsOnly(t.app.services, { maxConnectionsPerUser: 2 });
+    const b = await startWsOnly(
+      { ...t.app.services, infra: peerInfra },
+      { maxConnectionsPerUser: 2 },
+    );
+    const erin = await tenant.session('cap-erin');
+    const open: WsTestClient[] = [];
+    try {
+      open.push(await ready(a.url, erin.accessToken), await ready(b.url, erin.accessToken));
+      const third = await openWs(a.url, { token: erin.accessToken });
+      open.push(third);
+      expect((await third.closed).code).toBe(WS_CLOSE_TOO_MANY_CONNECTIONS);
+      // Closing the socket on the other instance frees a slot here, once that
+      // instance's release reached the shared count (another Redis connection).
+      await open[1]!.close();
+      let again: WsTestClient | null = null;
+      for (let attempt = 0; attempt < 50 && !again; attempt++) {
+        const c = await ready(a.url, erin.accessToken);
+        open.push(c);
+        if (c.frames[0]?.type === 'ready') again = c;
+        else await c.closed;
+      }
+      expect(again?.frames[0]).toMatchObject({ type: 'ready', userId: erin.userId });
+    } finally {
+      await Promise.all(open.map((c) => c.close()));
+      await a.close();
+      await b.close();
+      if (usingRedis) await peerInfra.close();
     }
   });
 

@@ -1,26 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { ConnectionCounter } from '../infra/connection-counter.js';
+
 /**
- * Open sockets per end user on this instance. A user is counted once the
- * socket authenticates (the token may come in a later `auth` frame), and
- * released when it closes.
+ * Open sockets per end user, across instances (Redis in production). A user
+ * is counted once the socket authenticates (the token may come in a later
+ * `auth` frame) and released when it closes; this instance refreshes the
+ * leases of its sockets on every heartbeat, so a crashed instance's sockets
+ * stop counting after `leaseMs`.
  */
 export class ConnectionCaps {
-  private readonly perUser = new Map<string, number>();
+  private readonly held = new Map<string, { key: string; id: string }>();
 
-  constructor(private readonly maxPerUser: number) {}
+  constructor(
+    private readonly counter: ConnectionCounter,
+    private readonly maxPerUser: number,
+    private readonly leaseMs: number,
+  ) {}
 
-  /** Counts one more socket of the user; false (and nothing counted) when at the cap. */
-  admit(tenantId: string, userId: string): boolean {
-    const key = `${tenantId}:${userId}`;
-    const open = this.perUser.get(key) ?? 0;
-    if (open >= this.maxPerUser) return false;
-    this.perUser.set(key, open + 1);
-    return true;
+  /** A lease id for one more socket of the user; null (nothing counted) at the cap. */
+  async admit(tenantId: string, userId: string): Promise<string | null> {
+    const entry = { key: `${tenantId}:${userId}`, id: randomUUID() };
+    if (!(await this.counter.acquire(entry.key, entry.id, this.maxPerUser, this.leaseMs))) {
+      return null;
+    }
+    this.held.set(entry.id, entry);
+    return entry.id;
   }
 
-  release(tenantId: string, userId: string): void {
-    const key = `${tenantId}:${userId}`;
-    const open = (this.perUser.get(key) ?? 0) - 1;
-    if (open > 0) this.perUser.set(key, open);
-    else this.perUser.delete(key);
+  release(lease: string): Promise<void> {
+    const entry = this.held.get(lease);
+    if (!entry) return Promise.resolve();
+    this.held.delete(lease);
+    return this.counter.release(entry.key, entry.id);
+  }
+
+  refresh(): Promise<void> {
+    return this.counter.refresh([...this.held.values()], this.leaseMs);
   }
 }

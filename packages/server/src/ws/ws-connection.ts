@@ -50,8 +50,8 @@ export class WsConnection {
   private readonly frames: TokenBucket;
   /** Cut for flooding: frames already read are dropped, not run. */
   private cut = false;
-  /** The user this socket counts against in `caps`, once authenticated. */
-  private counted: WsIdentity | null = null;
+  /** This socket's lease in the per-user count, once authenticated. */
+  private lease: string | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -200,8 +200,20 @@ export class WsConnection {
       return;
     }
     if (this.closed || this.cut) return;
-    if (!this.counted) {
-      if (!this.caps.admit(next.tenantId, next.userId)) {
+    if (!this.lease) {
+      let lease: string | null;
+      try {
+        lease = await this.caps.admit(next.tenantId, next.userId);
+      } catch (err) {
+        this.sendError(err, ref); // Redis down: a 503-like error frame; the client retries
+        this.awaitAuth();
+        return;
+      }
+      if (lease && (this.closed || this.cut)) {
+        this.caps.release(lease).catch(() => {}); // lapses on its own
+        return;
+      }
+      if (!lease) {
         this.sendError(
           new DomainError('rate_limited', 'Too many open connections for this user'),
           ref,
@@ -210,7 +222,7 @@ export class WsConnection {
         this.close(WS_CLOSE_TOO_MANY_CONNECTIONS, 'too many connections for this user');
         return;
       }
-      this.counted = next;
+      this.lease = lease;
     }
     this.identity = next;
     clearTimeout(this.authTimer);
@@ -248,8 +260,13 @@ export class WsConnection {
 
   private onClose(): void {
     this.closed = true;
-    if (this.counted) this.caps.release(this.counted.tenantId, this.counted.userId);
-    this.counted = null;
+    if (this.lease) {
+      this.caps.release(this.lease).catch((err: unknown) => {
+        // The lease lapses on its own; only the count is briefly too high.
+        this.services.log.warn({ err }, 'websocket connection count not released');
+      });
+    }
+    this.lease = null;
     clearTimeout(this.authTimer);
     clearTimeout(this.expiryTimer);
     // Like a dropped SSE request: stop generating, keep the partial answer as incomplete

@@ -50,7 +50,12 @@ export function attachWsServer(
     handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
   });
   const connections = new Set<WsConnection>();
-  const caps = new ConnectionCaps(limits.maxConnectionsPerUser);
+  // A lease outlives two missed heartbeats, so a live socket never lapses.
+  const caps = new ConnectionCaps(
+    services.infra.connections,
+    limits.maxConnectionsPerUser,
+    limits.heartbeatMs * 3,
+  );
 
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = (req.url ?? '').split('?')[0];
@@ -85,6 +90,9 @@ export function attachWsServer(
 
   const heartbeat = setInterval(() => {
     for (const c of connections) c.heartbeat();
+    caps.refresh().catch((err: unknown) => {
+      services.log.warn({ err }, 'websocket connection leases not refreshed');
+    });
   }, limits.heartbeatMs);
   heartbeat.unref();
 
