@@ -98,6 +98,23 @@ describe('revoking a secret key ends the sessions it started', () => {
     expect(await keyOf(visitor.user.id)).toBeNull();
   });
 
+  it('a session the key check let through just before the revocation is not started', async () => {
+    const key = await secretKey();
+    const s = await sessionWith(key.key, 'crm-erin');
+    expect((await t.admin('DELETE', `/v1/admin/tenants/${tenant.id}/keys/${key.id}`)).status).toBe(
+      200,
+    );
+    // What the route would do next for a request authenticated a moment earlier.
+    await expect(
+      t.app.services.sessions.issue(tenant.id, s.user.id, { apiKeyId: key.id }),
+    ).rejects.toMatchObject({ code: 'unauthorized', message: 'API key was revoked' });
+    const live = await t.db
+      .knex('sessions')
+      .where({ tenant_id: tenant.id, api_key_id: key.id })
+      .whereNull('revoked_at');
+    expect(live).toEqual([]);
+  });
+
   it('another tenant’s key id revokes nothing here (404)', async () => {
     const key = await secretKey();
     const s = await sessionWith(key.key, 'crm-dave');

@@ -38,6 +38,15 @@ export class SessionService {
     } = {},
   ): Promise<SessionTokens> {
     const db = opts.trx ?? this.knex;
+    if (opts.apiKeyId && !opts.familyId) {
+      // A request that passed the key check just before the key was revoked must not
+      // start a login the revocation (which ran already) would miss.
+      const live = await db('api_keys')
+        .where({ id: opts.apiKeyId, tenant_id: tenantId })
+        .whereNull('revoked_at')
+        .first('id');
+      if (!live) throw unauthorized('API key was revoked');
+    }
     const familyId = opts.familyId ?? randomUUID();
     const refresh = generateRefreshToken();
     const expiresAt = new Date(Date.now() + this.config.refreshTtlSeconds * 1000);
