@@ -5,6 +5,7 @@ import * as identityAndRls from './20261127000900_identity_and_rls.js';
 import * as turnLeases from './20261201100000_turn_leases.js';
 import * as memorySearch from './20261201200000_memory_search.js';
 import * as boundedSearchText from './20261202000000_bounded_search_text.js';
+import * as sessionApiKey from './20261202100000_session_api_key.js';
 
 /**
  * Migrations are listed statically so the bundled server and CLI carry them
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201100000_turn_leases': turnLeases,
   '20261201200000_memory_search': memorySearch,
   '20261202000000_bounded_search_text': boundedSearchText,
+  '20261202100000_session_api_key': sessionApiKey,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -41,7 +41,10 @@ export interface ParleyClient {
     /** Ends every login of this user, on every device. */
     logoutAll(): Promise<{ revokedSessions: number }>;
   };
-  /** Become the user your backend signed an identity token for; the visitor's conversations move along. */
+  /**
+   * Become the user your backend signed an identity token for; the visitor's conversations move along.
+   * The token needs `sub`, `exp` and a unique `jti`: it is accepted once (a replay is `AuthenticationError`).
+   */
   identify(identityToken: string): Promise<IdentifiedSession>;
   /** Email + password accounts (publishable-key clients). */
   accounts: AccountsApi;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -22,7 +23,7 @@ afterAll(() => t.close());
 
 /** What the tenant's backend does: sign who the visitor is, for five minutes. */
 const identityToken = (claims: Record<string, unknown>): string =>
-  jwt.sign({ exp: Math.floor(Date.now() / 1000) + 300, ...claims }, secret, {
+  jwt.sign({ exp: Math.floor(Date.now() / 1000) + 300, jti: randomUUID(), ...claims }, secret, {
     algorithm: 'HS256',
     keyid: kid,
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp, TestTenant } from './helpers/test-app.js';
@@ -24,7 +25,7 @@ function identityToken(
   claims: Record<string, unknown>,
   opts: { key?: string; kid?: string | null; alg?: jwt.Algorithm } = {},
 ): string {
-  return jwt.sign({ exp: inSeconds(300), ...claims }, opts.key ?? secret, {
+  return jwt.sign({ exp: inSeconds(300), jti: randomUUID(), ...claims }, opts.key ?? secret, {
     algorithm: opts.alg ?? 'HS256',
     ...(opts.kid === null ? {} : { keyid: opts.kid ?? kid }),
   });
@@ -112,7 +113,10 @@ describe('POST /v1/sessions/identify', () => {
       expect(res.status, name).toBe(401);
       expect(res.body.error.code, name).toBe('unauthorized');
     }
-    const noExp = jwt.sign({ sub: 'mallory' }, secret, { algorithm: 'HS256', keyid: kid });
+    const noExp = jwt.sign({ sub: 'mallory', jti: randomUUID() }, secret, {
+      algorithm: 'HS256',
+      keyid: kid,
+    });
     expect((await identify(noExp)).status).toBe(401);
     const after = await t.db.knex('users').count({ n: '*' }).first();
     expect(after).toEqual(before);

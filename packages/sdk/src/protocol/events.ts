@@ -54,9 +54,29 @@ export interface ToolCompletedEvent extends EventBase {
   name: string;
   status: 'ok' | 'error';
   result?: unknown;
+  /** A short, generic sentence for people and the model; details stay in the server log. */
   error?: string;
+  /** Why the call failed, when it did (stable; switch on this, not on `error`). */
+  reason?: ToolFailureReason;
   durationMs: number;
 }
+
+/**
+ * Why a tool call failed: its service could not be reached (DNS, connection,
+ * TLS), took too long, answered with an error, was an address tools may not
+ * reach, got arguments that do not fit its schema, does not exist, was denied
+ * or cancelled by the user, or the tool itself reported a failure.
+ */
+export type ToolFailureReason =
+  | 'unreachable'
+  | 'timeout'
+  | 'upstream_error'
+  | 'blocked'
+  | 'invalid_arguments'
+  | 'unknown_tool'
+  | 'denied'
+  | 'cancelled'
+  | 'tool_error';
 
 export interface ToolApprovalRequestedEvent extends EventBase {
   type: 'tool.approval_requested';

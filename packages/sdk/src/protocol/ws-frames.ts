@@ -67,3 +67,16 @@ export const WS_CLOSE_UNAUTHORIZED = 4401;
  * in flight keep running and their events are not lost.
  */
 export const WS_CLOSE_RESTARTING = 1012;
+/**
+ * The connection sent frames (messages and pings together) faster than the
+ * server allows: a burst, then a steady rate per second. Reconnect after a
+ * pause and send less often.
+ */
+export const WS_CLOSE_TOO_MANY_FRAMES = 4429;
+/**
+ * This user already has as many open connections as the server allows; the
+ * newest is closed. Close a tab or reuse one socket (it multiplexes conversations).
+ */
+export const WS_CLOSE_TOO_MANY_CONNECTIONS = 4430;
+/** This server instance holds as many connections as it takes: reconnect (to any instance) later. */
+export const WS_CLOSE_INSTANCE_FULL = 4503;

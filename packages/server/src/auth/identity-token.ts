@@ -1,6 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { unauthorized } from '../errors/domain-error.js';
 import { check } from '../http/validate.js';
+import type { KeyValueStore } from '../infra/kv.js';
 import type { IdentitySecrets } from './identity-secrets.js';
 
 /** Identity tokens are minted per page load by the tenant's backend: keep them short. */
@@ -18,9 +19,11 @@ export interface IdentityClaims {
 
 const claimsSchema = {
   type: 'object',
-  required: ['sub', 'exp'],
+  required: ['sub', 'exp', 'jti'],
   properties: {
     sub: { type: 'string', minLength: 1, maxLength: 200 },
+    /** Unique per token (a UUID): each token signs in once (replay protection). */
+    jti: { type: 'string', minLength: 8, maxLength: 200 },
     name: { type: 'string', maxLength: 200 },
     email: { type: 'string', format: 'email', maxLength: 320 },
     traits: { type: 'object', maxProperties: 50 },
@@ -40,11 +43,13 @@ function header(token: string): { alg?: unknown; kid?: unknown } {
 /**
  * Verifies a tenant-signed identity token: HS256 only (no `none`, no other
  * algorithm), `kid` naming one of the tenant's live identity secrets, a
- * short `exp`, and well-formed claims. Every failure is the same 401.
+ * short `exp`, well-formed claims and a `jti` not seen before. Every forgery
+ * is the same 401; an expired, too-long-lived or replayed token says so.
  */
 export async function verifyIdentityToken(
   token: string,
   secrets: IdentitySecrets,
+  usedJtis: Pick<KeyValueStore, 'setIfAbsent'>,
 ): Promise<{ tenantId: string; claims: IdentityClaims }> {
   const bad = () => unauthorized('Invalid identity token');
   const h = header(token);
@@ -66,6 +71,14 @@ export async function verifyIdentityToken(
   if (payload.exp! - nowS > IDENTITY_TOKEN_MAX_TTL_SECONDS + CLOCK_TOLERANCE) {
     throw unauthorized(
       `Identity token lives too long: exp must be at most ${IDENTITY_TOKEN_MAX_TTL_SECONDS} s ahead`,
+    );
+  }
+  // Remembered until the token could no longer verify anyway (Redis in production,
+  // so a token used on one instance is refused on every other).
+  const ttlMs = Math.max(1000, (payload.exp! + CLOCK_TOLERANCE) * 1000 - Date.now());
+  if (!(await usedJtis.setIfAbsent(`identity-jti:${key.tenantId}:${payload.jti}`, '1', ttlMs))) {
+    throw unauthorized(
+      'Identity token was already used: sign a new one, with a fresh jti, for every sign-in',
     );
   }
   const { sub, name, email, traits } = payload as IdentityClaims & jwt.JwtPayload;

@@ -3,13 +3,14 @@ import type { PubSub } from '../infra/pubsub.js';
 
 /**
  * Published on `services.infra.pubsub` whenever sessions are revoked (logout,
- * log out everywhere, admin revoke, refresh-token reuse, anonymous merge).
+ * log out everywhere, admin revoke, refresh-token reuse, anonymous merge, a
+ * revoked `sk_` key).
  * Open WebSocket connections whose access token belongs to one of
  * `familyIds` must close; use `services.revocations.onRevoked` to listen.
  */
 export const SESSION_REVOKED_CHANNEL = 'sessions:revoked';
 
-export type RevokeReason = 'logout' | 'logout_all' | 'admin' | 'reuse' | 'merged';
+export type RevokeReason = 'logout' | 'logout_all' | 'admin' | 'reuse' | 'merged' | 'key_revoked';
 
 export interface SessionRevokedEvent {
   tenantId: string;

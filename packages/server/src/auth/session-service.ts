@@ -29,9 +29,24 @@ export class SessionService {
   async issue(
     tenantId: string,
     userId: string,
-    opts: { familyId?: string; userAgent?: string; trx?: Knex.Transaction } = {},
+    opts: {
+      familyId?: string;
+      userAgent?: string;
+      trx?: Knex.Transaction;
+      /** The `sk_` key that started this login: revoking the key ends it. */
+      apiKeyId?: string | null;
+    } = {},
   ): Promise<SessionTokens> {
     const db = opts.trx ?? this.knex;
+    if (opts.apiKeyId && !opts.familyId) {
+      // A request that passed the key check just before the key was revoked must not
+      // start a login the revocation (which ran already) would miss.
+      const live = await db('api_keys')
+        .where({ id: opts.apiKeyId, tenant_id: tenantId })
+        .whereNull('revoked_at')
+        .first('id');
+      if (!live) throw unauthorized('API key was revoked');
+    }
     const familyId = opts.familyId ?? randomUUID();
     const refresh = generateRefreshToken();
     const expiresAt = new Date(Date.now() + this.config.refreshTtlSeconds * 1000);
@@ -42,6 +57,7 @@ export class SessionService {
       token_hash: refresh.hash,
       expires_at: expiresAt,
       user_agent: opts.userAgent?.slice(0, 500) ?? null,
+      api_key_id: opts.apiKeyId ?? null,
     });
     const user = await db('users').where({ id: userId, tenant_id: tenantId }).first();
     return {
@@ -91,6 +107,7 @@ export class SessionService {
       const tokens = await this.issue(row.tenant_id, row.user_id, {
         familyId: row.family_id,
         userAgent: opts.userAgent,
+        apiKeyId: row.api_key_id,
         trx,
       });
       return { tokens, reused: null };
@@ -118,6 +135,30 @@ export class SessionService {
       .whereNull('revoked_at')
       .update({ revoked_at: this.knex.fn.now() });
     await this.revocations.revoke({ tenantId, userId, familyIds: [familyId], reason });
+  }
+
+  /**
+   * A revoked `sk_` key: every login it started ends (refresh tokens, live
+   * access tokens, WebSockets), on every instance. Returns how many.
+   */
+  async revokeApiKey(tenantId: string, apiKeyId: string): Promise<number> {
+    const rows: { user_id: string; family_id: string }[] = await this.knex('sessions')
+      .where({ tenant_id: tenantId, api_key_id: apiKeyId })
+      .whereNull('revoked_at')
+      .update({ revoked_at: this.knex.fn.now() })
+      .returning(['user_id', 'family_id']);
+    const byUser = new Map<string, Set<string>>();
+    for (const r of rows)
+      byUser.set(r.user_id, (byUser.get(r.user_id) ?? new Set()).add(r.family_id));
+    for (const [userId, families] of byUser) {
+      await this.revocations.revoke({
+        tenantId,
+        userId,
+        familyIds: [...families],
+        reason: 'key_revoked',
+      });
+    }
+    return [...byUser.values()].reduce((n, f) => n + f.size, 0);
   }
 
   /** Log out everywhere / admin revoke: every login of one user. Returns how many. */

@@ -3,6 +3,8 @@ import type { LlmConfig } from './provider-env.js';
 import { loadLlmConfig } from './provider-env.js';
 import type { LimitDefaults } from './limits-env.js';
 import { loadLimitDefaults, loadPreviousJwtSecrets } from './limits-env.js';
+import type { WsCaps } from './ws-env.js';
+import { loadWsCaps } from './ws-env.js';
 import type { ToolsConfig } from '../tools/tools-config.js';
 import { loadToolsConfig } from '../tools/tools-config.js';
 
@@ -48,6 +50,8 @@ export interface ServerConfig {
   role: 'all' | 'api' | 'worker';
   /** Tools: plugins, timeouts, step limit, web search backends (tools/tools-config.ts). */
   tools: ToolsConfig;
+  /** WebSocket caps: connections per user and per instance, frame rate (config/ws-env.ts). */
+  ws: WsCaps;
   /**
    * Memory embedder: `hashing` (offline, default), `openai` (text-embedding-3-small) or
    * `local` (a sentence-embedding model shipped in an npm package, run in a worker thread).
@@ -169,6 +173,7 @@ export function loadConfig(
     offlineWordDelayMs: int(env, 'PARLEY_OFFLINE_WORD_DELAY_MS', 20, problems, 0),
     role: roleOf(env, problems),
     tools: loadToolsConfig(env, problems),
+    ws: loadWsCaps(env, problems),
     embedder: embedderName(env, problems),
     embeddingDimensions: int(env, 'PARLEY_EMBEDDING_DIMENSIONS', 512, problems),
     memoryRecallBudgetMs: int(env, 'PARLEY_MEMORY_RECALL_BUDGET_MS', 50, problems),

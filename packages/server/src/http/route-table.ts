@@ -82,7 +82,8 @@ export function routeTable(services: AppServices): AnyRoute[] {
       checkOrigin,
     }),
     ...identifyRoutes({
-      verifyIdentity: (token) => verifyIdentityToken(token, services.identitySecrets),
+      verifyIdentity: (token) =>
+        verifyIdentityToken(token, services.identitySecrets, services.infra.kv),
       authenticate: (token) => authenticateAccessToken(services, token),
       checkOrigin,
       throttle,
@@ -123,6 +124,7 @@ export function routeTable(services: AppServices): AnyRoute[] {
       keys: forTenant((tenantId) => apiKeyStore(knex, tenantId)),
       originsChanged: (tenantId) => services.tenantOrigins.changed(tenantId),
       keyRevoked: (hash) => services.apiKeys.revoked(hash),
+      revokeKeySessions: (tenantId, keyId) => services.sessions.revokeApiKey(tenantId, keyId),
     }),
     ...adminIdentityRoutes({
       assertTenant: (tenantId) => tenants.assertExists(tenantId),

@@ -1,4 +1,6 @@
 import { Redis } from 'ioredis';
+import type { ConnectionCounter } from './connection-counter.js';
+import { MemoryConnectionCounter } from './connection-counter.js';
 import type { JobQueue } from './job-queue.js';
 import { MemoryJobQueue } from './job-queue.js';
 import type { KeyValueStore } from './kv.js';
@@ -7,6 +9,7 @@ import type { PubSub } from './pubsub.js';
 import { MemoryPubSub } from './pubsub.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { MemoryRateLimiter } from './rate-limiter.js';
+import { RedisConnectionCounter } from './redis-connection-counter.js';
 import { RedisKeyValueStore } from './redis-kv.js';
 import { RedisPubSub } from './redis-pubsub.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
@@ -18,6 +21,8 @@ export interface Infra {
   pubsub: PubSub;
   kv: KeyValueStore;
   queue: JobQueue;
+  /** Open WebSockets per user across instances (ws/connection-caps.ts). */
+  connections: ConnectionCounter;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -39,6 +44,7 @@ export async function createInfra(opts: InfraOptions): Promise<Infra> {
       pubsub: new MemoryPubSub(),
       kv: new MemoryKeyValueStore(),
       queue,
+      connections: new MemoryConnectionCounter(),
       ping: async () => {},
       close: () => queue.close(),
     };
@@ -64,6 +70,7 @@ export async function createInfra(opts: InfraOptions): Promise<Infra> {
     pubsub: new RedisPubSub(redis, subscriber, prefix),
     kv: new RedisKeyValueStore(redis, prefix),
     queue,
+    connections: new RedisConnectionCounter(redis, prefix),
     ping: async () => {
       await redis.ping();
     },

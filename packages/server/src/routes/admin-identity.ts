@@ -40,7 +40,7 @@ const createdSchema = {
 };
 
 const usage = (kid: string) =>
-  `Sign {sub, name?, email?, traits?, exp} with HS256 and header kid "${kid}"; exp at most ${IDENTITY_TOKEN_MAX_TTL_SECONDS} s ahead.`;
+  `Sign {sub, jti, name?, email?, traits?, exp} with HS256 and header kid "${kid}"; exp at most ${IDENTITY_TOKEN_MAX_TTL_SECONDS} s ahead; a fresh jti (e.g. a UUID) per token, each token signs in once.`;
 const tags = ['admin: identity'];
 
 /**

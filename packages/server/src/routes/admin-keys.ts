@@ -51,6 +51,8 @@ export function adminKeyRoutes(deps: {
   /** Caches that must learn at once: allowed origins per tenant, revoked key hashes. */
   originsChanged(tenantId: string): Promise<void>;
   keyRevoked(hash: string): Promise<void>;
+  /** Ends every login the key started (sessions minted with an `sk_` key). */
+  revokeKeySessions(tenantId: string, keyId: string): Promise<number>;
 }): AnyRoute[] {
   return [
     defineRoute<CreateKey, undefined, { tenantId: string }>({
@@ -105,7 +107,8 @@ export function adminKeyRoutes(deps: {
       method: 'DELETE',
       path: '/v1/admin/tenants/:tenantId/keys/:keyId',
       auth: 'admin',
-      summary: 'Revoke a key: it stops working on every instance at once',
+      summary:
+        'Revoke a key: it stops working on every instance at once, and the sessions a secret key started end',
       tags,
       responses: {
         200: {
@@ -120,6 +123,7 @@ export function adminKeyRoutes(deps: {
         const keys = await deps.keys(params.tenantId);
         const { key, hash } = await keys.revoke(params.keyId);
         await deps.keyRevoked(hash);
+        await deps.revokeKeySessions(params.tenantId, params.keyId);
         await deps.originsChanged(params.tenantId);
         ctx.body = key;
       },

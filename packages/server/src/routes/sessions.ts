@@ -86,6 +86,9 @@ export function sessionRoutes(deps: {
         ctx.status = 201;
         ctx.body = await deps.sessions.issue(key.tenantId, userId, {
           userAgent: ctx.get('user-agent'),
+          // Revoking the secret key ends the logins it started; a publishable key's
+          // anonymous visitors keep theirs (the key only stops starting new ones).
+          apiKeyId: key.type === 'secret' ? key.keyId : null,
         });
       },
     }),

@@ -29,6 +29,11 @@ export interface ToolDefinition<Args = any, Config = any> {
   /** `^[A-Za-z0-9_-]{1,64}$`: what every model vendor accepts as a function name. */
   name: string;
   description: string;
+  /**
+   * Who the tool talks to, for the generic messages the model and the user see
+   * when it cannot be reached ("the weather service"); details go to the log.
+   */
+  service?: string;
   /** JSON Schema of the arguments object; checked with ajv before `execute`. */
   parameters: JSONSchema;
   /** Pause the turn until the user approves each call. */

@@ -1,13 +1,19 @@
 import type { Duplex } from 'node:stream';
 import type { ClientFrame, ErrorBody } from '@parley/sdk/protocol';
-import { WS_CLOSE_UNAUTHORIZED } from '@parley/sdk/protocol';
+import {
+  WS_CLOSE_TOO_MANY_CONNECTIONS,
+  WS_CLOSE_TOO_MANY_FRAMES,
+  WS_CLOSE_UNAUTHORIZED,
+} from '@parley/sdk/protocol';
 import type { WebSocket } from 'ws';
 import type { AppServices } from '../app-services.js';
 import { DomainError, isClientFault } from '../errors/domain-error.js';
 import { isDependencyDown, serviceUnavailable } from '../errors/unavailable.js';
 
 import type { RunningTurn } from '../turns/running-turn.js';
+import { TokenBucket } from '../limits/token-bucket.js';
 import { FrameError, parseClientFrame } from './client-frames.js';
+import type { ConnectionCaps } from './connection-caps.js';
 import type { WsIdentity } from './ws-auth.js';
 import { verifyWsToken } from './ws-auth.js';
 import type { WsLimits } from './ws-limits.js';
@@ -40,6 +46,12 @@ export class WsConnection {
   private alive = true;
   private authTimer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
+  /** Frames (messages and pings) this socket may still send; on the injected clock. */
+  private readonly frames: TokenBucket;
+  /** Cut for flooding: frames already read are dropped, not run. */
+  private cut = false;
+  /** This socket's lease in the per-user count, once authenticated. */
+  private lease: string | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -47,9 +59,17 @@ export class WsConnection {
     readonly services: AppServices,
     readonly limits: WsLimits,
     token: string | null,
+    private readonly caps: ConnectionCaps,
   ) {
     this.sink = new WsSink(ws, socket);
+    this.frames = new TokenBucket(limits.frameBurst, limits.framesPerSecond, () =>
+      services.clock.now(),
+    );
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('ping', () => {
+      this.alive = true;
+      this.spendFrame();
+    });
     ws.on('pong', () => (this.alive = true));
     ws.on('close', () => this.onClose());
     ws.on('error', () => {}); // always followed by 'close'
@@ -101,8 +121,27 @@ export class WsConnection {
     this.ws.terminate();
   }
 
+  /** False once the socket sent more than its burst + rate; it is then closed (4429). */
+  private spendFrame(): boolean {
+    if (this.cut) return false;
+    if (this.frames.take()) return true;
+    this.cut = true;
+    this.services.log.warn(
+      { tenantId: this.identity?.tenantId, userId: this.identity?.userId },
+      'websocket closed: too many frames',
+    );
+    this.sendError(
+      new DomainError('rate_limited', 'Too many frames: slow down and reconnect'),
+      undefined,
+      true,
+    );
+    this.close(WS_CLOSE_TOO_MANY_FRAMES, 'too many frames');
+    return false;
+  }
+
   private onMessage(data: Buffer, isBinary: boolean): void {
     this.alive = true;
+    if (!this.spendFrame()) return;
     let frame: ClientFrame;
     try {
       frame = parseClientFrame(data, isBinary, this.limits.maxFrameBytes);
@@ -160,7 +199,31 @@ export class WsConnection {
       this.sendError(new DomainError('forbidden', 'This connection belongs to another user'), ref);
       return;
     }
-    if (this.closed) return;
+    if (this.closed || this.cut) return;
+    if (!this.lease) {
+      let lease: string | null;
+      try {
+        lease = await this.caps.admit(next.tenantId, next.userId);
+      } catch (err) {
+        this.sendError(err, ref); // Redis down: a 503-like error frame; the client retries
+        this.awaitAuth();
+        return;
+      }
+      if (lease && (this.closed || this.cut)) {
+        this.caps.release(lease).catch(() => {}); // lapses on its own
+        return;
+      }
+      if (!lease) {
+        this.sendError(
+          new DomainError('rate_limited', 'Too many open connections for this user'),
+          ref,
+          true,
+        );
+        this.close(WS_CLOSE_TOO_MANY_CONNECTIONS, 'too many connections for this user');
+        return;
+      }
+      this.lease = lease;
+    }
     this.identity = next;
     clearTimeout(this.authTimer);
     this.authTimer = undefined;
@@ -197,6 +260,13 @@ export class WsConnection {
 
   private onClose(): void {
     this.closed = true;
+    if (this.lease) {
+      this.caps.release(this.lease).catch((err: unknown) => {
+        // The lease lapses on its own; only the count is briefly too high.
+        this.services.log.warn({ err }, 'websocket connection count not released');
+      });
+    }
+    this.lease = null;
     clearTimeout(this.authTimer);
     clearTimeout(this.expiryTimer);
     // Like a dropped SSE request: stop generating, keep the partial answer as incomplete

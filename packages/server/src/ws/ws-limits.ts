@@ -1,5 +1,8 @@
-/** Per-connection limits of the WebSocket endpoint; tests shorten the timers. */
-export interface WsLimits {
+import type { WsCaps } from '../config/ws-env.js';
+import { DEFAULT_WS_CAPS } from '../config/ws-env.js';
+
+/** Limits of the WebSocket endpoint; tests shorten the timers and lower the caps. */
+export interface WsLimits extends WsCaps {
   /** Largest frame we parse; a bigger one gets a `payload_too_large` error frame. */
   maxFrameBytes: number;
   /** Streaming turns one connection may run at once (each in its own conversation). */
@@ -11,6 +14,7 @@ export interface WsLimits {
 }
 
 export const DEFAULT_WS_LIMITS: WsLimits = {
+  ...DEFAULT_WS_CAPS,
   maxFrameBytes: 256 * 1024,
   maxInFlight: 4,
   authTimeoutMs: 10_000,

@@ -1,9 +1,15 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WS_CLOSE_RESTARTING, WS_PATH, WS_PROTOCOL } from '@parley/sdk/protocol';
+import {
+  WS_CLOSE_INSTANCE_FULL,
+  WS_CLOSE_RESTARTING,
+  WS_PATH,
+  WS_PROTOCOL,
+} from '@parley/sdk/protocol';
 import { WebSocketServer } from 'ws';
 import type { AppServices } from '../app-services.js';
 import { upgradeToken } from './ws-auth.js';
+import { ConnectionCaps } from './connection-caps.js';
 import { WsConnection } from './ws-connection.js';
 import type { WsLimits } from './ws-limits.js';
 import { DEFAULT_WS_LIMITS, WS_HARD_MAX_PAYLOAD } from './ws-limits.js';
@@ -32,6 +38,7 @@ export function attachWsServer(
 ): WsServer {
   const limits: WsLimits = {
     ...DEFAULT_WS_LIMITS,
+    ...services.config.ws,
     maxFrameBytes: Math.min(services.config.bodyLimitBytes, WS_HARD_MAX_PAYLOAD),
     ...overrides,
   };
@@ -43,6 +50,12 @@ export function attachWsServer(
     handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
   });
   const connections = new Set<WsConnection>();
+  // A lease outlives two missed heartbeats, so a live socket never lapses.
+  const caps = new ConnectionCaps(
+    services.infra.connections,
+    limits.maxConnectionsPerUser,
+    limits.heartbeatMs * 3,
+  );
 
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = (req.url ?? '').split('?')[0];
@@ -54,7 +67,12 @@ export function attachWsServer(
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new WsConnection(ws, socket, services, limits, upgradeToken(req));
+      if (connections.size >= limits.maxConnections) {
+        // Upgraded first: a browser sees a close code, never an HTTP status.
+        ws.close(WS_CLOSE_INSTANCE_FULL, 'instance full; reconnect later');
+        return;
+      }
+      const conn = new WsConnection(ws, socket, services, limits, upgradeToken(req), caps);
       connections.add(conn);
       ws.once('close', () => connections.delete(conn));
     });
@@ -72,6 +90,9 @@ export function attachWsServer(
 
   const heartbeat = setInterval(() => {
     for (const c of connections) c.heartbeat();
+    caps.refresh().catch((err: unknown) => {
+      services.log.warn({ err }, 'websocket connection leases not refreshed');
+    });
   }, limits.heartbeatMs);
   heartbeat.unref();
 

@@ -1,4 +1,6 @@
 import pino from 'pino';
+import type { Logger } from 'pino';
+import type { Clock } from '../../src/clock/clock.js';
 import type { ServerConfig } from '../../src/config/env.js';
 import { loadConfig } from '../../src/config/env.js';
 import type { ParleyApp } from '../../src/create-app.js';
@@ -20,6 +22,10 @@ export interface TestAppOptions {
   /** Share one database / Redis between several apps (multi-instance tests). */
   db?: Database;
   infra?: Infra;
+  /** Time for the app (a ManualClock in tests that drive timers and rates). */
+  clock?: Clock;
+  /** Where the app logs (silent unless TEST_LOG_LEVEL); tests that check logs pass their own. */
+  log?: Logger;
 }
 
 export interface TestApp {
@@ -79,8 +85,9 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     infra,
     providers,
     defaultModels: opts.defaultModels ?? ['offline:offline'],
-    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    log: opts.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     migrate: false,
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const server = await app.listen(0, '127.0.0.1');
   const url = server.url;

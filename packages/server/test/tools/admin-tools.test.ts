@@ -115,6 +115,13 @@ describe('admin tools API', () => {
     ['http://[::1]/hook', 'IPv6 loopback'],
     ['http://10.1.2.3/hook', 'private'],
     ['http://localhost:3000/hook', 'localhost'],
+    ['http://[::127.0.0.1]/hook', 'IPv4-compatible loopback'],
+    ['http://[::ffff:7f00:1]/hook', 'IPv4-mapped loopback'],
+    ['http://[64:ff9b::10.0.0.1]/hook', 'NAT64 of a private address'],
+    ['http://[2002:7f00:1::]/hook', '6to4 of loopback'],
+    ['http://2130706433/hook', 'loopback in decimal'],
+    ['http://0x7f.1/hook', 'loopback in hex'],
+    ['http://0.0.0.0/hook', '0.0.0.0'],
     ['ftp://example.com/hook', 'not http'],
     ['not a url', 'not a URL'],
   ])('refuses an HTTP tool URL %s (%s)', async (url) => {

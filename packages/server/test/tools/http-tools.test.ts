@@ -148,6 +148,11 @@ describe('per-tenant HTTP tools', () => {
       });
     await t.app.services.tools.changed(tenant.id);
     const [out] = await callTool(tenant, '{"orderId":"A-1"}');
-    expect(out!.error).toMatch(/^Blocked: 169\.254\.169\.254/);
+    expect(out).toMatchObject({
+      reason: 'blocked',
+      error:
+        'The tool endpoint is on a private or internal network address, which tools may not reach.',
+    });
+    expect(out!.content).not.toContain('169.254');
   });
 });

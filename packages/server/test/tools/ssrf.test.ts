@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defineTool } from '../../src/tools/define-tool.js';
 import { createSafeFetch } from '../../src/tools/net/safe-fetch.js';
@@ -54,9 +55,67 @@ describe('SSRF guard (safe fetch)', () => {
     ['a private network', () => 'http://192.168.1.1/'],
     ['carrier-grade NAT', () => 'http://100.64.0.1/'],
     ['link-local IPv6', () => 'http://[fe80::1]/'],
+    ['loopback in decimal', () => `http://2130706433:${port}/ok`],
+    ['loopback in octal', () => `http://0177.0.0.1:${port}/ok`],
+    ['loopback, short form', () => `http://127.1:${port}/ok`],
+    ['0.0.0.0 (reaches local services on Linux)', () => `http://0.0.0.0:${port}/ok`],
+    ['IPv4-compatible loopback', () => `http://[::127.0.0.1]:${port}/ok`],
+    ['IPv4-compatible loopback in hex', () => `http://[::7f00:1]:${port}/ok`],
+    ['IPv4-compatible private address', () => 'http://[::10.0.0.1]/'],
+    ['IPv4-mapped loopback in hex', () => `http://[::ffff:7f00:1]:${port}/ok`],
+    ['IPv4-mapped loopback, long form', () => `http://[0:0:0:0:0:ffff:7f00:1]:${port}/ok`],
+    ['NAT64 of a private address', () => 'http://[64:ff9b::10.0.0.1]/'],
+    ['NAT64 of a private address in hex', () => 'http://[64:ff9b::a00:1]/'],
+    ['6to4 of loopback', () => `http://[2002:7f00:1::]:${port}/ok`],
+    ['Teredo', () => 'http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/'],
   ])('blocks %s', async (_what, url) => {
     await expect(guarded(url())).rejects.toThrow(/^Blocked: /);
     expect(hits).toEqual([]);
+  });
+
+  it.each([
+    ['IPv4-compatible loopback', '::7f00:1', 6],
+    ['IPv4-mapped loopback', '::ffff:127.0.0.1', 6],
+    ['NAT64 of a private address', '64:ff9b::a00:1', 6],
+    ['6to4 of loopback', '2002:7f00:1::', 6],
+    ['0.0.0.0', '0.0.0.0', 4],
+    ['the metadata service', '169.254.169.254', 4],
+    ['link-local IPv6', 'fe80::1', 6],
+  ])('blocks a name that resolves to %s', async (_what, address, family) => {
+    nock.enableNetConnect(/inside\.example/); // .example never resolves: DNS is the stub below
+    const viaDns = createSafeFetch({ resolve: async () => [{ address, family }] });
+    await expect(viaDns(`http://inside.example:${port}/ok`)).rejects.toThrow(
+      `Blocked: inside.example resolves to ${address}`,
+    );
+    expect(hits).toEqual([]);
+  });
+
+  it('blocks a name when any of its addresses is blocked, not only the first', async () => {
+    nock.enableNetConnect(/mixed\.example/);
+    const viaDns = createSafeFetch({
+      resolve: async () => [
+        { address: '93.184.215.14', family: 4 },
+        { address: '::ffff:7f00:1', family: 6 },
+      ],
+    });
+    await expect(viaDns(`http://mixed.example:${port}/ok`)).rejects.toThrow(/::ffff:7f00:1/);
+    expect(hits).toEqual([]);
+  });
+
+  it('connects to the address it checked: a DNS answer that changes later is never used', async () => {
+    nock.enableNetConnect(/rebind\.example/);
+    // The first answer passes (the test override allows 127.0.0.1); any later
+    // one rebinds to a private address. A second resolution would be refused.
+    const answers = ['127.0.0.1', '10.0.0.1', '10.0.0.1'];
+    let asked = 0;
+    const rebinding = createSafeFetch({
+      allowedAddresses: ['127.0.0.1'],
+      resolve: async () => [{ address: answers[asked++]!, family: 4 }],
+    });
+    const res = await rebinding(`http://rebind.example:${port}/ok`);
+    expect(await res.text()).toBe('reached');
+    expect(asked).toBe(1);
+    expect(hits).toEqual(['/ok']);
   });
 
   it('refuses other protocols', async () => {
@@ -121,10 +180,14 @@ describe('a model that tries to make a tool reach internal addresses', () => {
       new AbortController().signal,
     );
     expect(outcomes.map((o) => o.status)).toEqual(['error', 'error', 'error']);
-    for (const o of outcomes) expect(o.error).toMatch(/^Blocked: /);
-    expect(outcomes[2]!.error).toBe(
-      'Blocked: localhost resolves to 127.0.0.1, a private, loopback or link-local address',
-    );
+    // The model learns why, not which internal address a name resolved to.
+    for (const o of outcomes) {
+      expect(o.reason).toBe('blocked');
+      expect(o.error).toBe(
+        'The service behind the fetch_url tool is on a private or internal network address, which tools may not reach.',
+      );
+      expect(o.content).not.toMatch(/127\.0\.0\.1|169\.254|localhost/);
+    }
     expect(hits).toEqual([]);
   });
 });

@@ -135,7 +135,10 @@ describe('a weather question answered through the weather tool (OpenAI + Open-Me
       error: 'No place called "Lisbon" was found',
     });
     const toolMsg = requests[1].messages.find((m: any) => m.role === 'tool');
-    expect(JSON.parse(toolMsg.content)).toEqual({ error: 'No place called "Lisbon" was found' });
+    expect(JSON.parse(toolMsg.content)).toEqual({
+      error: 'No place called "Lisbon" was found',
+      reason: 'tool_error',
+    });
     expect(events.at(-1)!.type).toBe('response.completed');
   });
 

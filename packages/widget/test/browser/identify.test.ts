@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,10 +20,14 @@ describe.skipIf(!hasChromium && !process.env.CI)('identify() in the widget', () 
     const { id: kid, secret } = created.body as { id: string; secret: string };
     // What the site's backend does: sign who the visitor is, for a few minutes.
     sign = (sub, extra = {}) =>
-      jwt.sign({ sub, exp: Math.floor(Date.now() / 1000) + 300, ...extra }, secret, {
-        algorithm: 'HS256',
-        keyid: kid,
-      });
+      jwt.sign(
+        { sub, exp: Math.floor(Date.now() / 1000) + 300, jti: randomUUID(), ...extra },
+        secret,
+        {
+          algorithm: 'HS256',
+          keyid: kid,
+        },
+      );
   });
   afterAll(async () => {
     await browser?.close();

@@ -14,6 +14,7 @@ interface WeatherConfig {
 export function weatherTool(serverApiKey: string | null): ToolDefinition {
   return defineTool<{ location: string; units?: Units }, WeatherConfig>({
     name: 'weather',
+    service: 'the weather service',
     description:
       'Current weather and a 3-day forecast for a city or place name, e.g. "Lisbon" or "Porto, Portugal".',
     parameters: {

@@ -24,6 +24,7 @@ export function webSearchTool(
 ): ToolDefinition {
   return defineTool<{ query: string; maxResults?: number }, WebSearchConfig>({
     name: 'web_search',
+    service: 'the web search service',
     description:
       'Searches the web and returns the top results (title, URL, snippet). Use it for recent events or facts you are unsure of.',
     parameters: {

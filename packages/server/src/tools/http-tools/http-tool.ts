@@ -1,6 +1,7 @@
 import type { JSONSchema, ToolDefinition } from '../define-tool.js';
 import { defineTool } from '../define-tool.js';
 import { readTextCapped } from '../net/safe-fetch.js';
+import { UpstreamHttpError } from '../net/upstream-error.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sign } from './signature.js';
 
 /** What a tenant registers (stored in `tools.config` of a `kind = 'http'` row). */
@@ -24,6 +25,7 @@ const MAX_RESPONSE_BYTES = 256 * 1024;
 export function httpTool(name: string, cfg: HttpToolConfig): ToolDefinition {
   return defineTool({
     name,
+    service: 'the tool endpoint',
     description: cfg.description,
     parameters: cfg.parameters,
     needsApproval: cfg.needsApproval ?? false,
@@ -50,6 +52,10 @@ export function httpTool(name: string, cfg: HttpToolConfig): ToolDefinition {
         signal: ctx.signal,
       });
       const text = await readTextCapped(res, MAX_RESPONSE_BYTES);
+      // A 4xx is the endpoint's answer about these arguments: the model may read it.
+      // A 5xx is a broken server: its body (stack traces…) goes to the log only.
+      if (res.status >= 500)
+        throw new UpstreamHttpError('The tool endpoint', res.status, text.slice(0, 300));
       if (!res.ok) {
         throw new Error(
           `The tool endpoint answered HTTP ${res.status}${text ? `: ${text.slice(0, 300)}` : ''}`,

@@ -24,7 +24,15 @@ export interface SafeFetchOptions {
   /** Test-only: addresses allowed although private (see ToolsConfig.unsafeAllowedAddresses). */
   allowedAddresses?: readonly string[];
   maxRedirects?: number;
+  /** The resolver (tests replace DNS, the outside world); `dns.lookup` otherwise. */
+  resolve?: Resolve;
 }
+
+/** Every address a hostname resolves to, as `dns.lookup(…, { all: true })` gives them. */
+export type Resolve = (hostname: string, family: number | undefined) => Promise<LookupAddress[]>;
+
+const systemResolve: Resolve = (hostname, family) =>
+  dns.promises.lookup(hostname, { all: true, ...(family ? { family } : {}) });
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -41,13 +49,14 @@ export function createSafeFetch(opts: SafeFetchOptions = {}): SafeFetch {
   const permitted = (address: string): boolean =>
     !isBlockedAddress(address) || allowed.has(address);
 
+  const resolve = opts.resolve ?? systemResolve;
+
+  // Resolution and check in one place: the socket connects to an address this
+  // returned, so a DNS answer that changes later (rebinding) is never used.
   const lookup: LookupFunction = (hostname, options, callback) => {
-    dns.lookup(
-      hostname,
-      { family: options.family, hints: options.hints, all: true },
-      (err, list) => {
-        if (err) return callback(err, '', 0);
-        const addresses = list as LookupAddress[];
+    const family = typeof options.family === 'number' ? options.family : undefined;
+    resolve(hostname, family).then(
+      (addresses) => {
         const bad = addresses.find((a) => !permitted(a.address));
         if (bad || addresses.length === 0) {
           return callback(new SsrfBlockedError(hostname, bad?.address ?? null), '', 0);
@@ -55,6 +64,7 @@ export function createSafeFetch(opts: SafeFetchOptions = {}): SafeFetch {
         if (options.all) return (callback as unknown as AllCallback)(null, addresses);
         return callback(null, addresses[0]!.address, addresses[0]!.family);
       },
+      (err: NodeJS.ErrnoException) => callback(err, '', 0),
     );
   };
   const agents = {

@@ -1,5 +1,7 @@
 import type { ToolContext } from '../define-tool.js';
 import type { ResolvedTool } from '../tool-set.js';
+import type { ToolFailureReason } from '@parley/sdk/protocol';
+import { describeToolFailure, serviceLabel } from './tool-failure.js';
 import type { ExecutionStatus } from './tool-outcome.js';
 
 class ToolTimeout extends Error {}
@@ -14,7 +16,14 @@ export async function executeWithLimits(
   args: unknown,
   ctx: Omit<ToolContext, 'signal'>,
   turnSignal: AbortSignal,
-): Promise<{ status: ExecutionStatus; result: unknown; error: string | null }> {
+): Promise<{
+  status: ExecutionStatus;
+  result: unknown;
+  error: string | null;
+  reason?: ToolFailureReason;
+  /** The raw error, for the server log only. */
+  cause?: unknown;
+}> {
   const controller = new AbortController();
   const stop = (reason: unknown) => controller.abort(reason);
   const onTurnAbort = () => stop(turnSignal.reason);
@@ -44,10 +53,19 @@ export async function executeWithLimits(
   } catch (err) {
     const reason = controller.signal.reason as unknown;
     if (reason instanceof ToolTimeout)
-      return { status: 'timeout', result: null, error: reason.message };
-    if (turnSignal.aborted)
-      return { status: 'cancelled', result: null, error: 'The user cancelled the response' };
-    return { status: 'error', result: null, error: messageOf(err) };
+      return { status: 'timeout', result: null, error: reason.message, reason: 'timeout' };
+    if (turnSignal.aborted) {
+      const error = 'The user cancelled the response';
+      return { status: 'cancelled', result: null, error, reason: 'cancelled' };
+    }
+    const failure = describeToolFailure(err, serviceLabel(tool.def));
+    return {
+      status: 'error',
+      result: null,
+      error: failure?.message ?? messageOf(err),
+      reason: failure?.reason ?? 'tool_error',
+      cause: err,
+    };
   } finally {
     clearTimeout(timer);
     turnSignal.removeEventListener('abort', onTurnAbort);

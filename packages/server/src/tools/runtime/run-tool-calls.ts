@@ -1,4 +1,4 @@
-import type { ParleyEvent } from '@parley/sdk/protocol';
+import type { ParleyEvent, ToolFailureReason } from '@parley/sdk/protocol';
 import type { Logger } from 'pino';
 import type { Infra } from '../../infra/index.js';
 import type { ToolCallRequest } from '../../providers/provider.js';
@@ -44,7 +44,11 @@ export interface ToolRunHooks {
 interface Step {
   status: ExecutionStatus;
   result: unknown;
+  /** What the model and the events get: never a raw network or vendor error. */
   error: string | null;
+  reason?: ToolFailureReason;
+  /** The raw error, logged with the tool and turn; never sent anywhere. */
+  cause?: unknown;
 }
 
 interface Run {
@@ -56,11 +60,11 @@ interface Run {
   signal: AbortSignal;
 }
 
-const failed = (error: string, status: ExecutionStatus = 'error'): Step => ({
-  status,
-  result: null,
-  error,
-});
+const failed = (
+  error: string,
+  status: ExecutionStatus = 'error',
+  reason: ToolFailureReason = 'tool_error',
+): Step => ({ status, result: null, error, reason });
 const CANCELLED = 'The user cancelled the response';
 
 /**
@@ -89,7 +93,7 @@ async function runOne(run: Run, tools: ToolSet, refuse: string | undefined): Pro
   const { call, emit } = run;
   const { responseId } = run.scope;
   const begin = performance.now();
-  const { args, tool, error } = checkCall(tools, call, refuse);
+  const { args, tool, error, reason } = checkCall(tools, call, refuse);
   let announced = false;
   const announce = () => {
     announced = true;
@@ -98,7 +102,7 @@ async function runOne(run: Run, tools: ToolSet, refuse: string | undefined): Pro
 
   let step: Step;
   if (error !== null || !tool) {
-    step = failed(error ?? 'The tool failed');
+    step = failed(error ?? 'The tool failed', 'error', reason);
   } else {
     const refusal = tool.needsApproval ? await askApproval(run, args) : null;
     if (refusal) {
@@ -120,15 +124,18 @@ async function runOne(run: Run, tools: ToolSet, refuse: string | undefined): Pro
     status: step.status === 'ok' ? 'ok' : 'error',
     ...(step.status === 'ok'
       ? { result: step.result }
-      : { error: step.error ?? 'The tool failed' }),
+      : { error: step.error ?? 'The tool failed', reason: step.reason ?? 'tool_error' }),
     durationMs,
   });
   return {
     call,
     args,
-    ...step,
+    status: step.status,
+    result: step.result,
+    error: step.error,
+    ...(step.status === 'ok' ? {} : { reason: step.reason ?? 'tool_error' }),
     durationMs,
-    content: contentFor(step.status, step.result, step.error),
+    content: contentFor(step.status, step.result, step.error, step.reason),
     seq: completed.seq,
   };
 }
@@ -138,7 +145,7 @@ function checkCall(
   tools: ToolSet,
   call: ToolCallRequest,
   refuse: string | undefined,
-): { args: unknown; tool?: ResolvedTool; error: string | null } {
+): { args: unknown; tool?: ResolvedTool; error: string | null; reason?: ToolFailureReason } {
   let args: unknown;
   try {
     args = JSON.parse(call.argsJson || '{}') as unknown;
@@ -146,13 +153,18 @@ function checkCall(
     return {
       args: { raw: call.argsJson },
       error: 'The arguments are not valid JSON; send a JSON object that matches the tool schema.',
+      reason: 'invalid_arguments',
     };
   }
   if (refuse) return { args, error: refuse };
   const tool = tools.get(call.name);
   if (!tool) {
     const names = (tools.specs() ?? []).map((s) => s.name).join(', ') || 'none';
-    return { args, error: `There is no tool named "${call.name}". Available tools: ${names}.` };
+    return {
+      args,
+      error: `There is no tool named "${call.name}". Available tools: ${names}.`,
+      reason: 'unknown_tool',
+    };
   }
   const problems = schemaProblems(tool.def.parameters, args);
   if (problems.length) {
@@ -160,6 +172,7 @@ function checkCall(
       args,
       tool,
       error: `Invalid arguments for ${call.name}: ${problems.join('; ')}. Fix them and call the tool again.`,
+      reason: 'invalid_arguments',
     };
   }
   return { args, tool, error: null };
@@ -195,11 +208,11 @@ async function askApproval(run: Run, args: unknown): Promise<Step | null> {
   if (answer.answered) {
     return answer.value.approved === true
       ? null
-      : failed('The user denied this tool call', 'denied');
+      : failed('The user denied this tool call', 'denied', 'denied');
   }
   return answer.reason === 'cancelled'
-    ? failed(CANCELLED, 'cancelled')
-    : failed('Nobody approved this tool call in time, so it was not run', 'denied');
+    ? failed(CANCELLED, 'cancelled', 'cancelled')
+    : failed('Nobody approved this tool call in time, so it was not run', 'denied', 'denied');
 }
 
 function execute(run: Run, tool: ResolvedTool, args: unknown): Promise<Step> {
@@ -225,8 +238,8 @@ async function onClient(run: Run, tool: ResolvedTool, args: unknown): Promise<St
   );
   if (!answer.answered) {
     return answer.reason === 'cancelled'
-      ? failed(CANCELLED, 'cancelled')
-      : failed('The client did not answer in time', 'timeout');
+      ? failed(CANCELLED, 'cancelled', 'cancelled')
+      : failed('The client did not answer in time', 'timeout', 'timeout');
   }
   const a = answer.value;
   return a.error === undefined
@@ -236,7 +249,13 @@ async function onClient(run: Run, tool: ResolvedTool, args: unknown): Promise<St
 
 async function onServer(run: Run, tool: ResolvedTool, args: unknown): Promise<Step> {
   const { runtime, call, scope, emit } = run;
-  const log = runtime.log.child({ tool: call.name, toolCallId: call.id });
+  const log = runtime.log.child({
+    tool: call.name,
+    toolCallId: call.id,
+    tenantId: scope.tenantId,
+    conversationId: scope.conversationId,
+    responseId: scope.responseId,
+  });
   let finished = false;
   const step = await executeWithLimits(
     tool,
@@ -263,6 +282,9 @@ async function onServer(run: Run, tool: ResolvedTool, args: unknown): Promise<St
     run.signal,
   );
   finished = true;
-  if (step.status === 'error') log.info({ err: step.error }, 'tool failed');
+  // The full error (host, address, vendor body) is for operators only.
+  if (step.status === 'error' || step.status === 'timeout') {
+    log.warn({ err: step.cause ?? step.error, reason: step.reason }, 'tool failed');
+  }
   return step;
 }

@@ -1,3 +1,4 @@
+import type { ToolFailureReason } from '@parley/sdk/protocol';
 import type { ToolCallRequest } from '../../providers/provider.js';
 
 export type ExecutionStatus = 'ok' | 'error' | 'timeout' | 'denied' | 'cancelled';
@@ -10,6 +11,8 @@ export interface ToolOutcome {
   status: ExecutionStatus;
   result: unknown;
   error: string | null;
+  /** Why it failed (absent when ok). */
+  reason?: ToolFailureReason;
   durationMs: number;
   /** The tool message content the model reads next. */
   content: string;
@@ -19,8 +22,15 @@ export interface ToolOutcome {
 
 const MAX_CONTENT = 16_000;
 
-/** The text of a tool message: the JSON result, or `{"error": …}` the model can react to. */
-export function contentFor(status: ExecutionStatus, result: unknown, error: string | null): string {
-  const text = JSON.stringify(status === 'ok' ? (result ?? null) : { error });
+/** The text of a tool message: the JSON result, or `{"error", "reason"}` the model can react to. */
+export function contentFor(
+  status: ExecutionStatus,
+  result: unknown,
+  error: string | null,
+  reason?: ToolFailureReason,
+): string {
+  const text = JSON.stringify(
+    status === 'ok' ? (result ?? null) : { error, ...(reason ? { reason } : {}) },
+  );
   return text.length > MAX_CONTENT ? `${text.slice(0, MAX_CONTENT)}… [truncated]` : text;
 }
