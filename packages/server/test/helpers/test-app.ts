@@ -1,4 +1,5 @@
 import pino from 'pino';
+import type { Clock } from '../../src/clock/clock.js';
 import type { ServerConfig } from '../../src/config/env.js';
 import { loadConfig } from '../../src/config/env.js';
 import type { ParleyApp } from '../../src/create-app.js';
@@ -20,6 +21,8 @@ export interface TestAppOptions {
   /** Share one database / Redis between several apps (multi-instance tests). */
   db?: Database;
   infra?: Infra;
+  /** Time for every timeout, expiry and schedule: a ManualClock lets the test move it. */
+  clock?: Clock;
 }
 
 export interface TestApp {
@@ -81,6 +84,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     defaultModels: opts.defaultModels ?? ['offline:offline'],
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     migrate: false,
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const server = await app.listen(0, '127.0.0.1');
   const url = server.url;
