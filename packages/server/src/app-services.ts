@@ -108,6 +108,7 @@ export function buildServices(parts: {
       db.knex,
       {
         keyring,
+        now: () => clock.now(),
         accessTtlSeconds: config.jwtAccessTtlSeconds,
         refreshTtlSeconds: config.refreshTtlSeconds,
       },

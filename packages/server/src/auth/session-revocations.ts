@@ -52,7 +52,7 @@ export class SessionRevocations {
   }
 
   /** True when the family was revoked; at most one kv read per family per 30 s. */
-  async isRevoked(familyId: string, now = Date.now()): Promise<boolean> {
+  async isRevoked(familyId: string, now: number): Promise<boolean> {
     const until = this.revoked.get(familyId);
     if (until !== undefined) {
       if (until > now) return true;

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WS_CLOSE_RESTARTING, WS_PATH, WS_PROTOCOL } from '@parley/sdk/protocol';
 import { WebSocketServer } from 'ws';
 import type { AppServices } from '../app-services.js';
+import { every } from '../clock/clock.js';
 import { upgradeToken } from './ws-auth.js';
 import { WsConnection } from './ws-connection.js';
 import type { WsLimits } from './ws-limits.js';
@@ -70,10 +71,9 @@ export function attachWsServer(
     for (const c of connections) c.revoked(e.familyIds);
   });
 
-  const heartbeat = setInterval(() => {
+  const stopHeartbeat = every(services.clock, limits.heartbeatMs, () => {
     for (const c of connections) c.heartbeat();
-  }, limits.heartbeatMs);
-  heartbeat.unref();
+  });
 
   return {
     get size() {
@@ -88,7 +88,7 @@ export function attachWsServer(
       }
     },
     async close() {
-      clearInterval(heartbeat);
+      stopHeartbeat();
       server.off('upgrade', refuseUpgrade);
       stopRevocations();
       server.off('upgrade', onUpgrade);
