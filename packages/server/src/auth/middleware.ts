@@ -89,6 +89,7 @@ export async function checkUserRateLimit(
   const tenant = await services.tenants.get(user.tenantId);
   const r = await services.infra.rateLimiter.hit(
     userRules(effectiveRateLimits(services.config, tenant?.settings), user),
+    services.clock.now(),
   );
   if (!r.allowed) throw rateLimitedError(r);
   return rateLimitHeaders(r);

@@ -58,6 +58,7 @@ export function routeTable(services: AppServices): AnyRoute[] {
     config,
     tenants: services.tenants,
     rateLimiter: infra.rateLimiter,
+    clock: services.clock,
   });
   const signInUser = signIn({
     knex,
