@@ -177,5 +177,6 @@ export function toolRuntime(services: AppServices): ToolRuntime {
     fetch: services.tools.fetch,
     approvalTimeoutMs: services.config.tools.approvalTimeoutMs,
     log: services.log,
+    clock: services.clock,
   };
 }

@@ -1,3 +1,4 @@
+import type { Clock, TimerHandle } from '../../clock/clock.js';
 import type { ToolContext } from '../define-tool.js';
 import type { ResolvedTool } from '../tool-set.js';
 import type { ExecutionStatus } from './tool-outcome.js';
@@ -10,6 +11,7 @@ class ToolTimeout extends Error {}
  * behind). Never throws: failures come back as a status and a message.
  */
 export async function executeWithLimits(
+  clock: Clock,
   tool: ResolvedTool,
   args: unknown,
   ctx: Omit<ToolContext, 'signal'>,
@@ -19,10 +21,7 @@ export async function executeWithLimits(
   const stop = (reason: unknown) => controller.abort(reason);
   const onTurnAbort = () => stop(turnSignal.reason);
   turnSignal.addEventListener('abort', onTurnAbort, { once: true });
-  const timer = setTimeout(
-    () => stop(new ToolTimeout(`The tool did not finish within ${tool.timeoutMs} ms`)),
-    tool.timeoutMs,
-  );
+  let timer: TimerHandle | undefined;
   const aborted = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
       once: true,
@@ -31,6 +30,11 @@ export async function executeWithLimits(
   aborted.catch(() => {}); // also rejects after a normal finish, when nobody listens
   try {
     if (turnSignal.aborted) onTurnAbort();
+    if (tool.def.ready) await Promise.race([tool.def.ready(), aborted]);
+    timer = clock.setTimeout(
+      () => stop(new ToolTimeout(`The tool did not finish within ${tool.timeoutMs} ms`)),
+      tool.timeoutMs,
+    );
     const result = await Promise.race([
       Promise.resolve().then(() => tool.def.execute(args, { ...ctx, signal: controller.signal })),
       aborted,
@@ -49,7 +53,7 @@ export async function executeWithLimits(
       return { status: 'cancelled', result: null, error: 'The user cancelled the response' };
     return { status: 'error', result: null, error: messageOf(err) };
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     turnSignal.removeEventListener('abort', onTurnAbort);
     if (!controller.signal.aborted) controller.abort(new Error('tool call finished'));
   }

@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock/clock.js';
 import type { ParleyEvent } from '@parley/sdk/protocol';
 import type { Logger } from 'pino';
 import type { Infra } from '../../infra/index.js';
@@ -30,6 +31,8 @@ export interface ToolRuntime {
   fetch: SafeFetch;
   approvalTimeoutMs: number;
   log: Logger;
+  /** Tool timeouts and approval / client-tool deadlines run on it (tests move it). */
+  clock: Clock;
 }
 
 /** Emits an event of the turn and returns it as sent (with its seq). */
@@ -172,14 +175,14 @@ async function askApproval(run: Run, args: unknown): Promise<Step | null> {
   // A client that drops now doesn't cancel the turn.
   run.hooks.awaitingHuman(1);
   const answer = await waitForAnswer<{ approved: boolean }>(
-    runtime.infra,
+    runtime,
     {
       ...where,
       kind: 'approval',
       toolCallId: call.id,
       name: call.name,
       args,
-      requestedAt: new Date().toISOString(),
+      requestedAt: new Date(runtime.clock.now()).toISOString(),
     },
     runtime.approvalTimeoutMs,
     run.signal,
@@ -210,7 +213,7 @@ function execute(run: Run, tool: ResolvedTool, args: unknown): Promise<Step> {
 async function onClient(run: Run, tool: ResolvedTool, args: unknown): Promise<Step> {
   const { runtime, call, scope, emit } = run;
   const answer = await waitForAnswer<ClientToolAnswer>(
-    runtime.infra,
+    runtime,
     { ...scope, kind: 'client', toolCallId: call.id, name: call.name },
     tool.timeoutMs,
     run.signal,
@@ -239,6 +242,7 @@ async function onServer(run: Run, tool: ResolvedTool, args: unknown): Promise<St
   const log = runtime.log.child({ tool: call.name, toolCallId: call.id });
   let finished = false;
   const step = await executeWithLimits(
+    runtime.clock,
     tool,
     args,
     {
