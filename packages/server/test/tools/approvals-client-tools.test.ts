@@ -295,16 +295,22 @@ describe('client-side tools', () => {
   });
 
   it('gives up when the client does not answer in time', async () => {
+    const clock = new ManualClock();
     const quick = await startTestApp({
       config: { tools: toolsConfig({ clientToolTimeoutMs: 200 }) },
+      clock,
     });
     try {
       const tn = await quick.createTenant();
       await quick.admin('PUT', `/v1/admin/tenants/${tn.id}/tools/weather`, { enabled: false });
       const u = await newUser(quick, tn);
-      const events = await (
-        await startTurn(quick, u, { content: 'weather in Lisbon', clientTools: [browserWeather] })
-      ).rest();
+      const turn = await startTurn(quick, u, {
+        content: 'weather in Lisbon',
+        clientTools: [browserWeather],
+      });
+      await turn.waitFor((e) => e.type === 'tool.call');
+      await clock.advance(200); // the client never answers
+      const events = await turn.rest();
       expect(events.find((e) => e.type === 'tool.completed')).toMatchObject({
         status: 'error',
         error: 'The client did not answer in time',
