@@ -45,6 +45,8 @@ function header(token: string): { alg?: unknown; kid?: unknown } {
 export async function verifyIdentityToken(
   token: string,
   secrets: IdentitySecrets,
+  /** Epoch ms from the server's clock: expiry and the lifetime cap are judged by it. */
+  nowMs: number,
 ): Promise<{ tenantId: string; claims: IdentityClaims }> {
   const bad = () => unauthorized('Invalid identity token');
   const h = header(token);
@@ -56,13 +58,14 @@ export async function verifyIdentityToken(
     payload = jwt.verify(token, key.key, {
       algorithms: ['HS256'],
       clockTolerance: CLOCK_TOLERANCE,
+      clockTimestamp: Math.floor(nowMs / 1000),
     }) as jwt.JwtPayload;
   } catch (err) {
     if (err instanceof jwt.TokenExpiredError) throw unauthorized('Identity token expired');
     throw bad();
   }
   if (check(claimsSchema, payload).length > 0) throw bad();
-  const nowS = Date.now() / 1000;
+  const nowS = nowMs / 1000;
   if (payload.exp! - nowS > IDENTITY_TOKEN_MAX_TTL_SECONDS + CLOCK_TOLERANCE) {
     throw unauthorized(
       `Identity token lives too long: exp must be at most ${IDENTITY_TOKEN_MAX_TTL_SECONDS} s ahead`,

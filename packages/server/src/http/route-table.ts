@@ -83,7 +83,8 @@ export function routeTable(services: AppServices): AnyRoute[] {
       checkOrigin,
     }),
     ...identifyRoutes({
-      verifyIdentity: (token) => verifyIdentityToken(token, services.identitySecrets),
+      verifyIdentity: (token) =>
+        verifyIdentityToken(token, services.identitySecrets, services.clock.now()),
       authenticate: (token) => authenticateAccessToken(services, token),
       checkOrigin,
       throttle,
