@@ -95,6 +95,7 @@ export function buildServices(parts: {
     infra.kv,
     infra.pubsub,
     config.jwtAccessTtlSeconds * 1000 + 60_000,
+    () => clock.now(),
   );
   const tenants = new TenantCache(db.knex, infra.pubsub);
   const tools = new ToolService({ config, log, knex: db.knex, infra });

@@ -39,6 +39,8 @@ export class SessionRevocations {
     private readonly kv: KeyValueStore,
     private readonly pubsub: PubSub,
     private readonly ttlMs: number,
+    /** The server's clock (epoch ms), the same one `isRevoked` is asked with. */
+    private readonly now: () => number,
   ) {}
 
   async start(): Promise<() => Promise<void>> {
@@ -84,7 +86,7 @@ export class SessionRevocations {
   }
 
   private apply(event: SessionRevokedEvent): void {
-    const now = Date.now();
+    const now = this.now();
     const fresh = event.familyIds.filter((id) => !((this.revoked.get(id) ?? 0) > now));
     for (const id of event.familyIds) {
       this.clean.delete(id);
