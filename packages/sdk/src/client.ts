@@ -1,3 +1,5 @@
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
 import { createHttp } from './http/http-client.js';
 import type { SessionTokens } from './protocol/resources.js';
 import type { AccountsApi, IdentifiedSession } from './session/auth-flows.js';
@@ -30,6 +32,11 @@ export type ClientOptions = AuthOptions & {
   timeoutMs?: number;
   /** Retries of idempotent requests on network errors, 408, 429 and 5xx. Default 2. */
   maxRetries?: number;
+  /**
+   * Time for token renewal, timeouts and retry back-off. Default: the system clock.
+   * Tests pass a clock they move, so a token can expire without waiting.
+   */
+  clock?: Clock;
 };
 
 export interface ParleyClient {
@@ -63,6 +70,7 @@ export function createClient(options: ClientOptions): ParleyClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 60_000;
   const f = options.fetch ?? fetch;
+  const clock = options.clock ?? systemClock;
   const tokens = {
     token: () => session.token(),
     invalidate: (t: string) => session.invalidate(t),
@@ -75,12 +83,14 @@ export function createClient(options: ClientOptions): ParleyClient {
     timeoutMs,
     maxRetries: options.maxRetries ?? 2,
     tokens,
+    clock,
   });
   const session = createSessionManager(
     options,
     http,
     options.storage ?? memoryStorage(),
     options.storageKey ?? 'parley.session',
+    () => clock.now(),
   );
   let ws: WsTransport | null = null;
   const close = (): void => {
@@ -106,7 +116,13 @@ export function createClient(options: ClientOptions): ParleyClient {
     messages: messagesApi(
       http,
       () =>
-        (ws ??= createWsTransport({ baseUrl, WebSocket: options.WebSocket, tokens, timeoutMs })),
+        (ws ??= createWsTransport({
+          baseUrl,
+          WebSocket: options.WebSocket,
+          tokens,
+          timeoutMs,
+          clock,
+        })),
       tools,
     ),
     memories: memoriesApi(http),

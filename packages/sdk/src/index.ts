@@ -1,4 +1,5 @@
 export { createClient } from './client.js';
+export type { Clock } from './clock.js';
 export type { ClientOptions, ParleyClient } from './client.js';
 export type { AuthOptions } from './session/session-manager.js';
 export type { Storage } from './session/storage.js';

@@ -1,3 +1,5 @@
+import type { TimerHandle } from '../../server/src/clock/clock.js';
+import { ManualClock } from '../../server/src/clock/manual-clock.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,12 +30,12 @@ type Action = { status: number; retryAfter?: string } | 'drop' | 'hang' | 'pass'
  * failures, everything after passes through.
  */
 async function gateway(plan: Action[]) {
-  const hits: { method: string; path: string; at: number }[] = [];
+  const hits: { method: string; path: string }[] = [];
   const hung: http.ServerResponse[] = [];
   const server = http.createServer(async (req, res) => {
     const path = req.url ?? '/';
     const planned = path.startsWith('/v1/conversations');
-    if (planned) hits.push({ method: req.method!, path, at: Date.now() });
+    if (planned) hits.push({ method: req.method!, path });
     const action = planned ? (plan.shift() ?? 'pass') : 'pass';
     if (action === 'drop') return req.socket.destroy();
     if (action === 'hang') return void hung.push(res);
@@ -84,12 +86,27 @@ async function withGateway(
 describe('retries', () => {
   it('retries an idempotent request after the Retry-After the server asked for', () =>
     withGateway([{ status: 503, retryAfter: '1' }], async (g) => {
-      const client = createClient({ baseUrl: g.url, secretKey: tenant.secretKey });
-      const page = await client.conversations.list();
-      expect(page.data).toEqual([]);
+      // The SDK waits on a clock the test moves; arming the 1 s wait is the state we wait for.
+      const clock = new ManualClock(Date.now());
+      let waiting!: () => void;
+      const retryArmed = new Promise<void>((r) => (waiting = r));
+      const client = createClient({
+        baseUrl: g.url,
+        secretKey: tenant.secretKey,
+        clock: {
+          now: () => clock.now(),
+          setTimeout: (fn, ms) => (ms === 1000 && waiting(), clock.setTimeout(fn, ms)),
+          clearTimeout: (h) => clock.clearTimeout(h as TimerHandle),
+        },
+      });
+      const listing = client.conversations.list();
+      await retryArmed;
+      await clock.advance(999);
+      // Honoured, not guessed: no second try before the server's Retry-After.
+      expect(g.hits).toHaveLength(1);
+      await clock.advance(1);
+      expect((await listing).data).toEqual([]);
       expect(g.hits).toHaveLength(2);
-      // Honoured, not guessed: the second try came no sooner than the server said.
-      expect(g.hits[1]!.at - g.hits[0]!.at).toBeGreaterThanOrEqual(950);
     }));
 
   it('gives a too-long Retry-After back to the caller instead of sleeping', () =>

@@ -10,6 +10,7 @@ import {
 } from '../src/index.js';
 import type { TestApp, TestTenant } from './helpers.js';
 import { startSlowApp, startTestApp } from './helpers.js';
+import { turnFinished } from '../../server/test/helpers/turn-finished.js';
 
 let t: TestApp;
 let tenant: TestTenant;
@@ -36,13 +37,12 @@ async function stored(c: ParleyClient, conversationId: string) {
   return (await c.messages.list(conversationId)).data;
 }
 
-/** Waits until the server has stored the (partial) answer. */
-async function storedAnswer(c: ParleyClient, conversationId: string) {
-  for (;;) {
-    const all = await stored(c, conversationId);
-    if (all.length === 2) return all[1]!;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** The (partial) answer, once the server has finished the turn and stored it. */
+async function storedAnswer(app: TestApp, c: ParleyClient, conversationId: string) {
+  await turnFinished(app, conversationId);
+  const all = await stored(c, conversationId);
+  expect(all).toHaveLength(2);
+  return all[1]!;
 }
 
 describe.each(['sse', 'ws'] as const)('a streamed answer over %s', (transport) => {
@@ -104,7 +104,7 @@ describe.each(['sse', 'ws'] as const)('a streamed answer over %s', (transport) =
     }
     expect(got).toMatch(/^\[Offline/);
     await expect(stream.finalMessage()).rejects.toBeInstanceOf(APIUserAbortError);
-    const answer = await storedAnswer(c, conv.id);
+    const answer = await storedAnswer(slow, c, conv.id);
     expect(answer.status).toBe('incomplete');
     expect(answer.content.startsWith(got)).toBe(true);
     expect(answer.content).not.toContain('A long story please');
@@ -120,7 +120,7 @@ describe.each(['sse', 'ws'] as const)('a streamed answer over %s', (transport) =
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(APIUserAbortError);
     expect(isParleyError(error)).toBe(true);
-    expect((await storedAnswer(c, conv.id)).status).toBe('incomplete');
+    expect((await storedAnswer(slow, c, conv.id)).status).toBe('incomplete');
   });
 
   it('a failed answer ends with response.failed and finalMessage() throws the typed error', async () => {

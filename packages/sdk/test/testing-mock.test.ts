@@ -48,8 +48,8 @@ describe.each(['sse', 'ws'] as const)('the mock Parley over %s', (transport) => 
       if (e.type === 'text.delta') break;
     }
     await expect(stream.text()).rejects.toBeInstanceOf(APIUserAbortError);
-    // The mock finishes the turn the way the server does, a tick later.
-    await new Promise((r) => setTimeout(r, 20));
+    // The mock finishes the turn the way the server does, a moment later.
+    await parley.settled(conv.id);
     const answer = parley.conversations.get(conv.id)!.messages[1]!;
     expect(answer.status).toBe('incomplete');
     expect(answer.content.length).toBeLessThan(

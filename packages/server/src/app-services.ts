@@ -95,6 +95,7 @@ export function buildServices(parts: {
     infra.kv,
     infra.pubsub,
     config.jwtAccessTtlSeconds * 1000 + 60_000,
+    () => clock.now(),
   );
   const tenants = new TenantCache(db.knex, infra.pubsub);
   const tools = new ToolService({ config, log, knex: db.knex, infra });
@@ -108,6 +109,7 @@ export function buildServices(parts: {
       db.knex,
       {
         keyring,
+        now: () => clock.now(),
         accessTtlSeconds: config.jwtAccessTtlSeconds,
         refreshTtlSeconds: config.refreshTtlSeconds,
       },
@@ -176,5 +178,6 @@ export function toolRuntime(services: AppServices): ToolRuntime {
     fetch: services.tools.fetch,
     approvalTimeoutMs: services.config.tools.approvalTimeoutMs,
     log: services.log,
+    clock: services.clock,
   };
 }

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -14,9 +13,12 @@ import {
   openaiSse,
   sendTurn,
   startProviderApp,
+  stalledBody,
   streamedText,
   connectionRefused,
+  whenRequested,
 } from './helpers/provider-fixtures.js';
+import { ManualClock } from '../src/clock/manual-clock.js';
 import type { TestApp } from './helpers/test-app.js';
 import { startTestApp } from './helpers/test-app.js';
 import { openTestInfra, usingRedis } from './helpers/test-infra.js';
@@ -36,13 +38,26 @@ let restore: () => void;
 beforeEach(() => {
   restore = isolateNetwork();
 });
-afterEach(() => restore());
+// Every mocked provider exchange a test set up was used (tests that prove a provider was
+// NOT asked say so, then drop that interceptor).
+afterEach(() => {
+  const unused = nock.pendingMocks();
+  restore();
+  expect(unused).toEqual([]);
+});
 
 describe('failover down the model chain', () => {
+  // The first-token timeout runs on a clock the test moves, so a slow machine never trips it.
+  const FIRST_TOKEN_MS = 500;
+  const clock = new ManualClock();
   let t: TestApp;
   beforeAll(async () => {
     t = await startProviderApp({
-      env: { PARLEY_BREAKER_FAILURES: '1000', PARLEY_FIRST_TOKEN_TIMEOUT_MS: '500' },
+      env: {
+        PARLEY_BREAKER_FAILURES: '1000',
+        PARLEY_FIRST_TOKEN_TIMEOUT_MS: String(FIRST_TOKEN_MS),
+      },
+      clock,
     });
   });
   afterAll(() => t.close());
@@ -98,11 +113,23 @@ describe('failover down the model chain', () => {
   });
 
   it('fails over when OpenAI sends nothing within the first-token timeout', async () => {
-    openai().delay(20_000).reply(200, openaiSse('openai-text.chunks.txt'), SSE_HEADERS);
-    anthropicAnswers();
-    const { events, rows } = await sendTurn(t, await tenant(), 'Hi there!');
-    expect(events.filter((e) => e.type === 'response.started')).toHaveLength(1);
-    expect(rows.at(-1)).toMatchObject({ provider: 'anthropic', content: ANTHROPIC_TEXT });
+    const silent = stalledBody();
+    const o = openai().reply(200, () => silent.body, SSE_HEADERS);
+    const a = anthropicAnswers();
+    const asked = whenRequested(o);
+    const turn = sendTurn(t, await tenant(), 'Hi there!');
+    try {
+      await asked; // OpenAI has the request and its first-token watchdog is armed
+      await clock.advance(FIRST_TOKEN_MS - 1);
+      expect(a.isDone()).toBe(false); // not a moment early
+      await clock.advance(1);
+      const { events, rows } = await turn;
+      expect(a.isDone()).toBe(true);
+      expect(events.filter((e) => e.type === 'response.started')).toHaveLength(1);
+      expect(rows.at(-1)).toMatchObject({ provider: 'anthropic', content: ANTHROPIC_TEXT });
+    } finally {
+      silent.end();
+    }
   });
 
   it('does not fail over once text has streamed: the answer ends incomplete', async () => {
@@ -110,6 +137,7 @@ describe('failover down the model chain', () => {
     const a = anthropicAnswers();
     const { events, rows } = await sendTurn(t, await tenant(), 'Hi there!');
     expect(a.isDone()).toBe(false); // never asked: no mixing of two models' words
+    nock.cleanAll();
     expect(events.at(-1)).toMatchObject({
       type: 'response.failed',
       message: { status: 'incomplete', provider: 'openai' },
@@ -125,6 +153,7 @@ describe('failover down the model chain', () => {
     const a = anthropicAnswers();
     const { events } = await sendTurn(t, await tenant(), 'Hi there!');
     expect(a.isDone()).toBe(false);
+    nock.cleanAll();
     expect(events.at(-1)).toMatchObject({ error: { code: 'provider_error' } });
   });
 
@@ -151,6 +180,8 @@ describe('failover down the model chain', () => {
 
 describe('circuit breaker', () => {
   const COOLDOWN_MS = 500;
+  // Both instances read one clock the test moves: the cool-down passes when the test says so.
+  const clock = new ManualClock();
   let a: TestApp;
   let b: TestApp;
   let infras: Infra[];
@@ -160,8 +191,8 @@ describe('circuit breaker', () => {
     // same key prefix, as in production; in embedded mode they share the in-process store.
     const first = await openTestInfra();
     infras = usingRedis ? [first, await openTestInfra(first.prefix)] : [first];
-    a = await startProviderApp({ env, infra: infras[0] });
-    b = await startProviderApp({ env, db: a.db, infra: infras.at(-1) });
+    a = await startProviderApp({ env, infra: infras[0], clock });
+    b = await startProviderApp({ env, db: a.db, infra: infras.at(-1), clock });
   });
   afterAll(async () => {
     await b.close();
@@ -193,8 +224,16 @@ describe('circuit breaker', () => {
     });
     expect(waiting.isDone()).toBe(false);
 
+    // Still open a moment before the cool-down ends.
+    await clock.advance(COOLDOWN_MS - 1);
+    anthropicAnswers();
+    expect((await sendTurn(b, tenant, 'not yet')).rows.at(-1)).toMatchObject({
+      provider: 'anthropic',
+    });
+    expect(waiting.isDone()).toBe(false);
+
     // After the cool-down one probe goes through; it succeeds and closes the circuit.
-    await sleep(COOLDOWN_MS + 50);
+    await clock.advance(1);
     const probe = await sendTurn(b, tenant, 'probe');
     expect(waiting.isDone()).toBe(true);
     expect(probe.rows.at(-1)).toMatchObject({ provider: 'openai', status: 'complete' });

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp, TestTenant } from './helpers/test-app.js';
+import { turnFinished } from './helpers/turn-finished.js';
 import {
   fixtureText,
   isolateNetwork,
@@ -108,15 +109,11 @@ describe('answers of any length, readers of any speed', () => {
     });
     await closed; // the server dropped the stalled reader instead of buffering 4 MB for it
     // The answer goes on without its reader, to the end, and is stored in full.
-    let answer: Record<string, any> | undefined;
-    for (let i = 0; i < 400 && answer?.status !== 'complete'; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      const rows = await t.db
-        .knex('messages')
-        .where({ conversation_id: conv.body.id, role: 'assistant' })
-        .first();
-      answer = rows;
-    }
+    await turnFinished(t, conv.body.id);
+    const answer = await t.db
+      .knex('messages')
+      .where({ conversation_id: conv.body.id, role: 'assistant' })
+      .first();
     expect(answer).toMatchObject({ status: 'complete' });
     expect(answer!.content).toBe(text);
   });

@@ -1,16 +1,20 @@
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAccessToken } from '../src/auth/access-token.js';
+import { ManualClock } from '../src/clock/manual-clock.js';
 import type { TestApp, TestTenant } from './helpers/test-app.js';
 import { JWT_SECRET, startTestApp } from './helpers/test-app.js';
 import { openWs, wsUrl } from './helpers/ws-client.js';
 import { startWsOnly } from './helpers/ws-only-server.js';
 
+// Token expiry, the auth timeout and the heartbeat run on this clock: the tests move it.
+// It starts at the real time so tokens signed elsewhere (jsonwebtoken) agree with it.
+const clock = new ManualClock(Date.now());
 let t: TestApp;
 let tenant: TestTenant;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ clock });
   tenant = await t.createTenant();
 });
 afterAll(() => t.close());
@@ -22,6 +26,7 @@ function resign(accessToken: string, ttlSeconds: number, secret = JWT_SECRET): s
     { tenantId: c.tid, userId: c.sub!, sessionFamilyId: c.sfid },
     secret,
     ttlSeconds,
+    clock.now(),
   );
 }
 
@@ -121,9 +126,17 @@ describe('WebSocket authentication', () => {
   it('tells the client when its token expires, refuses frames until it re-authenticates on the same socket', async () => {
     const s = await tenant.session();
     const conv = await newConversation(s.accessToken);
-    const client = await openWs(wsUrl(t.url), { token: resign(s.accessToken, 2) });
+    const short = resign(s.accessToken, 2);
+    // JWT expiry is in whole seconds: move the clock to just before it, then onto it.
+    const expiresAtMs = (jwt.decode(short) as jwt.JwtPayload).exp! * 1000;
+    const client = await openWs(wsUrl(t.url), { token: short });
     try {
       await client.waitFor((f) => f.type === 'ready');
+      await clock.advance(expiresAtMs - clock.now() - 1);
+      client.send({ type: 'ping', ref: 'in-time' });
+      expect((await client.waitFor((f) => f.ref === 'in-time')).type).toBe('pong');
+      expect(client.frames.some((f) => f.error?.code === 'unauthorized')).toBe(false);
+      await clock.advance(1);
       const expired = await client.waitFor(
         (f) => f.type === 'error' && f.error.code === 'unauthorized',
         'the expiry notice',
@@ -164,6 +177,10 @@ describe('WebSocket authentication', () => {
     const ws = await startWsOnly(t.app.services, { authTimeoutMs: 100, heartbeatMs: 50 });
     try {
       const anonymous = await openWs(ws.url);
+      await clock.advance(99);
+      anonymous.send({ type: 'ping', ref: 'still-waiting' });
+      await anonymous.waitFor((f) => f.ref === 'still-waiting');
+      await clock.advance(1);
       const fatal = await anonymous.waitFor((f) => f.fatal === true);
       expect(fatal.error.code).toBe('unauthorized');
       expect((await anonymous.closed).code).toBe(4401);
@@ -172,6 +189,16 @@ describe('WebSocket authentication', () => {
       const dead = await openWs(ws.url, { token: s.accessToken, autoPong: false });
       const alive = await openWs(ws.url, { token: s.accessToken });
       await dead.waitFor((f) => f.type === 'ready');
+      await alive.waitFor((f) => f.type === 'ready');
+      // First beat: both are pinged. The live peer's pong reaches the server before its
+      // next frame (one ordered socket), so the answer to that frame proves it arrived.
+      const pinged = new Promise((r) => alive.ws.once('ping', r));
+      await clock.advance(50);
+      await pinged;
+      alive.send({ type: 'ping', ref: 'ponged' });
+      await alive.waitFor((f) => f.ref === 'ponged');
+      // Second beat: the silent peer missed the first ping.
+      await clock.advance(50);
       // The server terminates the silent peer (no close frame: 1006 on this side).
       expect((await dead.closed).code).toBe(1006);
       alive.send({ type: 'ping', ref: 'still-here' });

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { ErrorEnvelope } from '../protocol/error-codes.js';
 import {
   APIConnectionError,
@@ -40,6 +41,7 @@ export interface HttpConfig {
   timeoutMs: number;
   maxRetries: number;
   tokens: TokenSource;
+  clock: Clock;
 }
 
 export interface Http {
@@ -78,7 +80,8 @@ export function createHttp(config: HttpConfig): Http {
       const onAbort = (): void => ctl.abort(signal?.reason);
       if (signal?.aborted) onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      const timer = setTimeout(() => ctl.abort(TIMEOUT), config.timeoutMs);
+      const { clock } = config;
+      const timer = clock.setTimeout(() => ctl.abort(TIMEOUT), config.timeoutMs);
       let res: Response;
       let text = '';
       try {
@@ -96,10 +99,10 @@ export function createHttp(config: HttpConfig): Http {
             ? new APIConnectionTimeoutError(`Request timed out after ${config.timeoutMs} ms`)
             : new APIConnectionError('Could not reach the Parley server', { cause });
         if (!idempotent || attempt >= config.maxRetries) throw err;
-        await sleep(backoffMs(attempt++), signal);
+        await sleep(clock, backoffMs(attempt++), signal);
         continue;
       } finally {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         // A stream keeps listening: the user's abort must still cut its body.
         if (!streaming) signal?.removeEventListener('abort', onAbort);
       }
@@ -110,7 +113,7 @@ export function createHttp(config: HttpConfig): Http {
       } catch {
         /* not our envelope: a proxy's HTML page, say */
       }
-      const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+      const retryAfter = parseRetryAfter(res.headers.get('retry-after'), clock.now());
       const err = errorFor(
         res.status,
         body?.error,
@@ -134,7 +137,11 @@ export function createHttp(config: HttpConfig): Http {
         isRetryableStatus(res.status) &&
         (retryAfter ?? 0) <= MAX_RETRY_AFTER_S
       ) {
-        await sleep(retryAfter === undefined ? backoffMs(attempt) : retryAfter * 1000, signal);
+        await sleep(
+          clock,
+          retryAfter === undefined ? backoffMs(attempt) : retryAfter * 1000,
+          signal,
+        );
         attempt++;
         continue;
       }

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import { APIUserAbortError } from '../errors.js';
 
 /** Statuses worth another try: timeouts, rate limits and transient server trouble. */
@@ -13,21 +14,21 @@ export function backoffMs(attempt: number): number {
 }
 
 /** `Retry-After` in seconds: a number of seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null): number | undefined {
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   if (value.trim() !== '' && Number.isFinite(seconds)) return Math.max(0, seconds);
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - nowMs) / 1000);
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       reject(new APIUserAbortError('Request was aborted'));
     };
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);

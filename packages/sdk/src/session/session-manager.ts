@@ -29,7 +29,7 @@ export interface SessionManager {
   clear(): Promise<void>;
 }
 
-const hold = (t: SessionTokens, issuedAt = Date.now()): Held => ({
+const hold = (t: SessionTokens, issuedAt: number): Held => ({
   ...t,
   renewAt: issuedAt + t.expiresIn * 800,
 });
@@ -50,6 +50,7 @@ export function createSessionManager(
   http: Http,
   storage: Storage,
   key: string,
+  now: () => number,
 ): SessionManager {
   let held: Held | null | undefined; // undefined: storage not read yet
   let pending: Promise<Held> | null = null;
@@ -75,13 +76,13 @@ export function createSessionManager(
     if ('getToken' in auth) {
       const accessToken = await auth.getToken();
       const { exp, sub } = claims(accessToken);
-      const expiresIn = exp ? exp - Date.now() / 1000 : Infinity;
+      const expiresIn = exp ? exp - now() / 1000 : Infinity;
       const user = { id: sub ?? '', externalId: null, anonymous: false };
-      return (held = hold({ accessToken, expiresIn, refreshToken: '', user }));
+      return (held = hold({ accessToken, expiresIn, refreshToken: '', user }, now()));
     }
     // Another tab may have rotated the refresh token already: use its result.
     const stored = await load();
-    if (stored && stored.accessToken !== current?.accessToken && stored.renewAt > Date.now()) {
+    if (stored && stored.accessToken !== current?.accessToken && stored.renewAt > now()) {
       return (held = stored);
     }
     const refreshToken = stored?.refreshToken ?? current?.refreshToken;
@@ -91,7 +92,7 @@ export function createSessionManager(
           auth: false,
           body: { refreshToken },
         });
-        await save(hold(t));
+        await save(hold(t, now()));
         return held!;
       } catch (err) {
         // An expired or revoked login starts over; anything else (offline) is the caller's.
@@ -104,7 +105,7 @@ export function createSessionManager(
         ? { externalUserId: auth.externalUserId }
         : {};
     const t = await http.json<SessionTokens>('POST', '/v1/sessions', { auth: bearer, body });
-    await save(hold(t));
+    await save(hold(t, now()));
     return held!;
   }
 
@@ -112,7 +113,7 @@ export function createSessionManager(
     async get() {
       if (pending) return pending;
       if (held === undefined) held = 'getToken' in auth ? null : await load();
-      if (held && held.renewAt > Date.now()) return held;
+      if (held && held.renewAt > now()) return held;
       pending ??= renew(held).finally(() => (pending = null));
       return pending;
     },
@@ -129,7 +130,7 @@ export function createSessionManager(
       if (held === undefined && !('getToken' in auth)) held = await load();
       return held || 'getToken' in auth ? manager.get() : null;
     },
-    set: (t) => save(hold(t)),
+    set: (t) => save(hold(t, now())),
     async clear() {
       await save(null);
     },

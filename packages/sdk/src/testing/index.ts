@@ -38,6 +38,8 @@ export interface MockParley {
   failNext(match: { method?: string; path: string | RegExp }, failure: MockFailure): void;
   /** Every access token issued so far stops working, as if it expired. */
   expireTokens(): void;
+  /** Resolves once the conversation's turn (if any) has stored its answer, e.g. after a cancel. */
+  settled(conversationId: string): Promise<void>;
 }
 
 export function createMockParley(options: MockParleyOptions = {}): MockParley {
@@ -54,5 +56,6 @@ export function createMockParley(options: MockParleyOptions = {}): MockParley {
     conversations: backend.conversations,
     failNext: (match, failure) => void failures.push({ ...match, failure }),
     expireTokens: () => backend.validTokens.clear(),
+    settled: (conversationId) => backend.settled(conversationId),
   };
 }

@@ -47,7 +47,15 @@ export class MockBackend {
   private readonly refreshTokens = new Set<string>();
   private ids = 0;
 
+  /** Turns not yet stored, by conversation: `settled` waits for them. */
+  private readonly unsettled = new Map<string, { done: Promise<void>; resolve(): void }>();
+
   constructor(readonly options: MockParleyOptions = {}) {}
+
+  /** Resolves once the conversation's turn (if any) has stored its answer. */
+  settled(conversationId: string): Promise<void> {
+    return this.unsettled.get(conversationId)?.done ?? Promise.resolve();
+  }
 
   id(prefix: string): string {
     return `${prefix}_${(++this.ids).toString(36).padStart(6, '0')}`;
@@ -122,6 +130,9 @@ export class MockBackend {
     if (clientMessageId && c.messages.some((m) => m.clientMessageId === clientMessageId)) {
       throw fail('conflict', 'A message with this clientMessageId was already sent');
     }
+    let resolve!: () => void;
+    const stored = new Promise<void>((r) => (resolve = r));
+    this.unsettled.set(conversationId, { done: stored, resolve });
     const conv = c.conversation;
     const ev = <T extends object>(e: T) =>
       ({ ...e, conversationId, seq: ++conv.lastSeq }) as unknown as ParleyEvent;
@@ -159,6 +170,8 @@ export class MockBackend {
         usage: null,
       },
     );
+    this.unsettled.get(conversationId)?.resolve();
+    this.unsettled.delete(conversationId);
     yield done
       ? ev({ type: 'response.completed', responseId, message, usage: null })
       : ev({

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -69,6 +70,7 @@ export function createWsTransport(cfg: {
   WebSocket: WebSocketConstructor | undefined;
   tokens: TokenSource;
   timeoutMs: number;
+  clock: Clock;
 }): WsTransport {
   let sock: Socket | null = null;
   let ready: Gate | null = null;
@@ -110,7 +112,7 @@ export function createWsTransport(cfg: {
       );
     }
     const g = (ready = gate());
-    const timer = setTimeout(
+    const timer = cfg.clock.setTimeout(
       () =>
         ready === g &&
         !g.done &&
@@ -118,8 +120,8 @@ export function createWsTransport(cfg: {
       cfg.timeoutMs,
     );
     void g.promise.then(
-      () => clearTimeout(timer),
-      () => clearTimeout(timer),
+      () => cfg.clock.clearTimeout(timer),
+      () => cfg.clock.clearTimeout(timer),
     );
     cfg.tokens.token().then((t) => {
       if (ready !== g) return;

@@ -24,14 +24,17 @@ function ring(keys: string | JwtKeyring): JwtKeyring {
   return r;
 }
 
+/** `nowMs`: the server's clock (tests move it), so issue and expiry agree with verification. */
 export function signAccessToken(
   claims: AccessClaims,
   keys: string | JwtKeyring,
   ttlSeconds: number,
+  nowMs: number,
 ): string {
   const { current } = ring(keys);
+  const iat = Math.floor(nowMs / 1000);
   return jwt.sign(
-    { tid: claims.tenantId, sfid: claims.sessionFamilyId, typ: 'access' },
+    { tid: claims.tenantId, sfid: claims.sessionFamilyId, typ: 'access', iat },
     current.key,
     {
       algorithm: ALGORITHM,
@@ -66,7 +69,11 @@ function headerKid(token: string): string | undefined {
  * expiry, not-before. Any failure is the same 401 so callers learn nothing
  * about why, except that an expired token says so (clients then refresh).
  */
-export function verifyAccessToken(token: string, keys: string | JwtKeyring): AccessClaims {
+export function verifyAccessToken(
+  token: string,
+  keys: string | JwtKeyring,
+  nowMs: number,
+): AccessClaims {
   const signing = ring(keys).keyFor(headerKid(token));
   if (!signing) throw unauthorized('Invalid access token');
   try {
@@ -75,6 +82,7 @@ export function verifyAccessToken(token: string, keys: string | JwtKeyring): Acc
       issuer: ISSUER,
       audience: AUDIENCE,
       clockTolerance: CLOCK_TOLERANCE,
+      clockTimestamp: Math.floor(nowMs / 1000),
     }) as jwt.JwtPayload;
     if (
       payload.typ !== 'access' ||

@@ -50,6 +50,8 @@ export async function verifyIdentityToken(
   token: string,
   secrets: IdentitySecrets,
   usedJtis: Pick<KeyValueStore, 'setIfAbsent'>,
+  /** Epoch ms from the server's clock: expiry and the lifetime cap are judged by it. */
+  nowMs: number,
 ): Promise<{ tenantId: string; claims: IdentityClaims }> {
   const bad = () => unauthorized('Invalid identity token');
   const h = header(token);
@@ -61,13 +63,14 @@ export async function verifyIdentityToken(
     payload = jwt.verify(token, key.key, {
       algorithms: ['HS256'],
       clockTolerance: CLOCK_TOLERANCE,
+      clockTimestamp: Math.floor(nowMs / 1000),
     }) as jwt.JwtPayload;
   } catch (err) {
     if (err instanceof jwt.TokenExpiredError) throw unauthorized('Identity token expired');
     throw bad();
   }
   if (check(claimsSchema, payload).length > 0) throw bad();
-  const nowS = Date.now() / 1000;
+  const nowS = nowMs / 1000;
   if (payload.exp! - nowS > IDENTITY_TOKEN_MAX_TTL_SECONDS + CLOCK_TOLERANCE) {
     throw unauthorized(
       `Identity token lives too long: exp must be at most ${IDENTITY_TOKEN_MAX_TTL_SECONDS} s ahead`,
@@ -75,7 +78,7 @@ export async function verifyIdentityToken(
   }
   // Remembered until the token could no longer verify anyway (Redis in production,
   // so a token used on one instance is refused on every other).
-  const ttlMs = Math.max(1000, (payload.exp! + CLOCK_TOLERANCE) * 1000 - Date.now());
+  const ttlMs = Math.max(1000, (payload.exp! + CLOCK_TOLERANCE) * 1000 - nowMs);
   if (!(await usedJtis.setIfAbsent(`identity-jti:${key.tenantId}:${payload.jti}`, '1', ttlMs))) {
     throw unauthorized(
       'Identity token was already used: sign a new one, with a fresh jti, for every sign-in',

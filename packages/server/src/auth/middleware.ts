@@ -31,13 +31,14 @@ export function requireAdmin(services: AppServices): Middleware {
  * (logout, admin revoke) checked from memory. For the WebSocket handler too.
  */
 export async function authenticateAccessToken(
-  services: Pick<AppServices, 'keyring' | 'revocations'>,
+  services: Pick<AppServices, 'keyring' | 'revocations' | 'clock'>,
   token: string,
 ): Promise<UserAuth> {
   if (keyTypeOf(token))
     throw unauthorized('An API key cannot call this endpoint; create a session first');
-  const claims = verifyAccessToken(token, services.keyring);
-  if (await services.revocations.isRevoked(claims.sessionFamilyId)) {
+  const now = services.clock.now();
+  const claims = verifyAccessToken(token, services.keyring, now);
+  if (await services.revocations.isRevoked(claims.sessionFamilyId, now)) {
     throw unauthorized('Session was revoked');
   }
   return claims;
@@ -88,6 +89,7 @@ export async function checkUserRateLimit(
   const tenant = await services.tenants.get(user.tenantId);
   const r = await services.infra.rateLimiter.hit(
     userRules(effectiveRateLimits(services.config, tenant?.settings), user),
+    services.clock.now(),
   );
   if (!r.allowed) throw rateLimitedError(r);
   return rateLimitHeaders(r);

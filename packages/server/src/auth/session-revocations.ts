@@ -40,6 +40,8 @@ export class SessionRevocations {
     private readonly kv: KeyValueStore,
     private readonly pubsub: PubSub,
     private readonly ttlMs: number,
+    /** The server's clock (epoch ms), the same one `isRevoked` is asked with. */
+    private readonly now: () => number,
   ) {}
 
   async start(): Promise<() => Promise<void>> {
@@ -53,7 +55,7 @@ export class SessionRevocations {
   }
 
   /** True when the family was revoked; at most one kv read per family per 30 s. */
-  async isRevoked(familyId: string, now = Date.now()): Promise<boolean> {
+  async isRevoked(familyId: string, now: number): Promise<boolean> {
     const until = this.revoked.get(familyId);
     if (until !== undefined) {
       if (until > now) return true;
@@ -85,7 +87,7 @@ export class SessionRevocations {
   }
 
   private apply(event: SessionRevokedEvent): void {
-    const now = Date.now();
+    const now = this.now();
     const fresh = event.familyIds.filter((id) => !((this.revoked.get(id) ?? 0) > now));
     for (const id of event.familyIds) {
       this.clean.delete(id);

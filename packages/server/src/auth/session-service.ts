@@ -10,6 +10,8 @@ import type { RevokeReason, SessionRevocations } from './session-revocations.js'
 
 export interface SessionConfig {
   keyring: JwtKeyring;
+  /** Epoch ms from the server's clock: token issue and refresh expiry. */
+  now: () => number;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
 }
@@ -49,7 +51,7 @@ export class SessionService {
     }
     const familyId = opts.familyId ?? randomUUID();
     const refresh = generateRefreshToken();
-    const expiresAt = new Date(Date.now() + this.config.refreshTtlSeconds * 1000);
+    const expiresAt = new Date(this.config.now() + this.config.refreshTtlSeconds * 1000);
     await db('sessions').insert({
       tenant_id: tenantId,
       user_id: userId,
@@ -65,6 +67,7 @@ export class SessionService {
         { tenantId, userId, sessionFamilyId: familyId },
         this.config.keyring,
         this.config.accessTtlSeconds,
+        this.config.now(),
       ),
       expiresIn: this.config.accessTtlSeconds,
       refreshToken: refresh.token,
@@ -91,7 +94,7 @@ export class SessionService {
     const outcome = await this.knex.transaction(async (trx) => {
       // Row lock: two concurrent refreshes of one token cannot both succeed.
       const row = await trx('sessions').where({ token_hash: hash }).forUpdate().first();
-      if (!row || row.revoked_at || new Date(row.expires_at).getTime() <= Date.now()) {
+      if (!row || row.revoked_at || new Date(row.expires_at).getTime() <= this.config.now()) {
         throw invalid();
       }
       if (row.used_at) {

@@ -27,6 +27,27 @@ export const systemClock: Clock = {
   },
 };
 
+/**
+ * Runs `fn` every `ms` of the clock's time (a one-shot timer re-armed after
+ * each run, so a manual clock fires it once per period advanced). Returns the stop function.
+ */
+export function every(clock: Clock, ms: number, fn: () => void): () => void {
+  let stopped = false;
+  let timer: TimerHandle | undefined;
+  const arm = (): void => {
+    timer = clock.setTimeout(() => {
+      if (stopped) return;
+      fn();
+      arm();
+    }, ms);
+  };
+  arm();
+  return () => {
+    stopped = true;
+    clock.clearTimeout(timer);
+  };
+}
+
 /** Resolves after `ms` of the clock's time (manual clocks: when advanced past it). */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

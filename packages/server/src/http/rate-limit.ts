@@ -1,3 +1,4 @@
+import type { Clock } from '../clock/clock.js';
 import type { Context } from 'koa';
 import type { RateLimiter, RateLimitResult, RateLimitRule } from '../infra/rate-limiter.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -31,10 +32,10 @@ export function rateLimitedError(r: RateLimitResult): DomainError {
  */
 export async function enforceRateLimit(
   ctx: Context,
-  services: { infra: { rateLimiter: Pick<RateLimiter, 'hit'> } },
+  services: { infra: { rateLimiter: Pick<RateLimiter, 'hit'> }; clock: Pick<Clock, 'now'> },
   rules: RateLimitRule[],
 ): Promise<void> {
-  const r = await services.infra.rateLimiter.hit(rules);
+  const r = await services.infra.rateLimiter.hit(rules, services.clock.now());
   if (!r.allowed) throw rateLimitedError(r);
   ctx.set(rateLimitHeaders(r));
 }

@@ -58,6 +58,7 @@ export function routeTable(services: AppServices): AnyRoute[] {
     config,
     tenants: services.tenants,
     rateLimiter: infra.rateLimiter,
+    clock: services.clock,
   });
   const signInUser = signIn({
     knex,
@@ -83,7 +84,12 @@ export function routeTable(services: AppServices): AnyRoute[] {
     }),
     ...identifyRoutes({
       verifyIdentity: (token) =>
-        verifyIdentityToken(token, services.identitySecrets, services.infra.kv),
+        verifyIdentityToken(
+          token,
+          services.identitySecrets,
+          services.infra.kv,
+          services.clock.now(),
+        ),
       authenticate: (token) => authenticateAccessToken(services, token),
       checkOrigin,
       throttle,

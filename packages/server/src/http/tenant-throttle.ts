@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import type { Clock } from '../clock/clock.js';
 import type { RateLimitDefaults } from '../config/limits-env.js';
 import type { ServerConfig } from '../config/env.js';
 import type { RateLimiter, RateLimitRule } from '../infra/rate-limiter.js';
@@ -21,10 +22,11 @@ export function tenantThrottle(deps: {
   config: Pick<ServerConfig, 'limits'>;
   tenants: Pick<TenantCache, 'get'>;
   rateLimiter: Pick<RateLimiter, 'hit'>;
+  clock: Pick<Clock, 'now'>;
 }): TenantThrottle {
   return async (ctx, tenantId, rules) => {
     const tenant = await deps.tenants.get(tenantId);
     const limits = effectiveRateLimits(deps.config, tenant?.settings);
-    await enforceRateLimit(ctx, { infra: deps }, rules(limits));
+    await enforceRateLimit(ctx, { infra: deps, clock: deps.clock }, rules(limits));
   };
 }

@@ -73,16 +73,16 @@ describe.each(limiters)('%s limiter', (_name, make) => {
     const rule: RateLimitRule = { key: 'd', limit: 100, windowMs: WINDOW };
     const quota = { key: 'user:x:messages:d1', limit: 3 };
     expect(await rl.check([rule], [quota], T0)).toEqual({ kind: 'missing', quotas: [quota] });
-    await rl.seed([{ key: quota.key, value: 2, ttlMs: 60_000 }]);
-    await rl.seed([{ key: quota.key, value: 0, ttlMs: 60_000 }]); // seeding never overwrites
+    await rl.seed([{ key: quota.key, value: 2, ttlMs: 60_000 }], T0);
+    await rl.seed([{ key: quota.key, value: 0, ttlMs: 60_000 }], T0); // seeding never overwrites
     expect((await rl.check([rule], [quota], T0)).kind).toBe('rate');
-    await rl.add([{ key: quota.key, amount: 1 }]);
+    await rl.add([{ key: quota.key, amount: 1 }], T0);
     expect(await rl.check([rule], [quota], T0)).toEqual({ kind: 'quota', quota, used: 3 });
     // A refused quota consumed no rate-limit hit: one allowed check so far.
     const r = await rl.hit([rule], T0);
     expect(r.remaining).toBe(98);
     // Adding to an absent counter does not create a wrong partial one.
-    await rl.add([{ key: 'user:y:messages:d1', amount: 5 }]);
+    await rl.add([{ key: 'user:y:messages:d1', amount: 5 }], T0);
     expect((await rl.check([rule], [{ key: 'user:y:messages:d1', limit: 3 }], T0)).kind).toBe(
       'missing',
     );

@@ -35,12 +35,13 @@ export type LimitResult =
  * hit only if all allow it, so a refused request consumes nothing.
  */
 export interface RateLimiter {
-  hit(rules: RateLimitRule[], now?: number): Promise<RateLimitResult>;
-  check(rules: RateLimitRule[], quotas: QuotaCheck[], now?: number): Promise<LimitResult>;
+  /** `now`: epoch ms from the server's clock (windows are computed from it, not from the store). */
+  hit(rules: RateLimitRule[], now: number): Promise<RateLimitResult>;
+  check(rules: RateLimitRule[], quotas: QuotaCheck[], now: number): Promise<LimitResult>;
   /** Sets quota counters that are absent (values summed from the `usage` table). */
-  seed(counters: { key: string; value: number; ttlMs: number }[]): Promise<void>;
+  seed(counters: { key: string; value: number; ttlMs: number }[], now: number): Promise<void>;
   /** Adds to quota counters that exist; absent ones are seeded from the database later. */
-  add(counters: { key: string; amount: number }[]): Promise<void>;
+  add(counters: { key: string; amount: number }[], now: number): Promise<void>;
 }
 
 /**
@@ -84,17 +85,13 @@ export class MemoryRateLimiter implements RateLimiter {
   private readonly windows = new Map<string, Window>();
   private readonly counters = new Map<string, { value: number; expires: number }>();
 
-  async hit(rules: RateLimitRule[], now = Date.now()): Promise<RateLimitResult> {
+  async hit(rules: RateLimitRule[], now: number): Promise<RateLimitResult> {
     const r = await this.check(rules, [], now);
     if (r.kind !== 'rate') throw new Error('unreachable: no quotas were checked');
     return r;
   }
 
-  async check(
-    rules: RateLimitRule[],
-    quotas: QuotaCheck[],
-    now = Date.now(),
-  ): Promise<LimitResult> {
+  async check(rules: RateLimitRule[], quotas: QuotaCheck[], now: number): Promise<LimitResult> {
     const missing: QuotaCheck[] = [];
     for (const q of quotas) {
       const c = this.counters.get(q.key);
@@ -144,8 +141,10 @@ export class MemoryRateLimiter implements RateLimiter {
     };
   }
 
-  async seed(counters: { key: string; value: number; ttlMs: number }[]): Promise<void> {
-    const now = Date.now();
+  async seed(
+    counters: { key: string; value: number; ttlMs: number }[],
+    now: number,
+  ): Promise<void> {
     for (const c of counters) {
       const cur = this.counters.get(c.key);
       if (!cur || cur.expires <= now)
@@ -153,8 +152,7 @@ export class MemoryRateLimiter implements RateLimiter {
     }
   }
 
-  async add(counters: { key: string; amount: number }[]): Promise<void> {
-    const now = Date.now();
+  async add(counters: { key: string; amount: number }[], now: number): Promise<void> {
     for (const c of counters) {
       const cur = this.counters.get(c.key);
       if (cur && cur.expires > now) cur.value += c.amount;

@@ -99,17 +99,13 @@ export class RedisRateLimiter implements RateLimiter {
     };
   }
 
-  async hit(rules: RateLimitRule[], now = Date.now()): Promise<RateLimitResult> {
+  async hit(rules: RateLimitRule[], now: number): Promise<RateLimitResult> {
     const r = await this.check(rules, [], now);
     if (r.kind !== 'rate') throw new Error('unreachable: no quotas were checked');
     return r;
   }
 
-  async check(
-    rules: RateLimitRule[],
-    quotas: QuotaCheck[],
-    now = Date.now(),
-  ): Promise<LimitResult> {
+  async check(rules: RateLimitRule[], quotas: QuotaCheck[], now: number): Promise<LimitResult> {
     const keys = [
       ...rules.map((r) => `${this.prefix}rl:${r.key}`),
       ...quotas.map((q) => `${this.prefix}q:${q.key}`),

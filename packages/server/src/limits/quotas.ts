@@ -58,7 +58,7 @@ function periodOf(period: QuotaPeriod, now: Date): { id: string; start: Date; en
 export function quotaCounters(
   limits: { tenant: QuotaLimits; user: QuotaLimits },
   auth: { tenantId: string; userId: string },
-  now = new Date(),
+  now: Date,
 ): QuotaCounter[] {
   const out: QuotaCounter[] = [];
   for (const scope of ['tenant', 'user'] as const) {
@@ -88,7 +88,7 @@ export async function usageFromDatabase(
   knex: Knex,
   auth: { tenantId: string; userId: string },
   counters: QuotaCounter[],
-  now = new Date(),
+  now: Date,
 ): Promise<{ key: string; value: number; ttlMs: number }[]> {
   if (!counters.length) return [];
   const day = periodOf('day', now).start.toISOString().slice(0, 10);

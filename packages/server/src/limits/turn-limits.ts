@@ -25,27 +25,33 @@ export async function checkTurnLimits(
 ): Promise<Record<string, string>> {
   const t = tenant ?? (await services.tenants.get(auth.tenantId));
   const rules = userRules(effectiveRateLimits(services.config, t?.settings), auth);
-  const counters = quotaCounters(effectiveQuotas(services.config, t?.settings), auth);
+  const now = services.clock.now();
+  const counters = quotaCounters(
+    effectiveQuotas(services.config, t?.settings),
+    auth,
+    new Date(now),
+  );
   const limiter = services.infra.rateLimiter;
-  let r = await limiter.check(rules, counters);
+  let r = await limiter.check(rules, counters, now);
   if (r.kind === 'missing') {
     const missing = counters.filter((c) => r.kind === 'missing' && r.quotas.includes(c));
-    await limiter.seed(await usageFromDatabase(services.knex, auth, missing));
-    r = await limiter.check(rules, counters);
+    const usage = await usageFromDatabase(services.knex, auth, missing, new Date(now));
+    await limiter.seed(usage, now);
+    r = await limiter.check(rules, counters, now);
   }
   if (r.kind === 'missing') {
     // Seeded a moment ago and already gone (evicted): count this turn rather than refuse it.
     services.log.warn({ tenantId: auth.tenantId }, 'quota counters vanished after seeding');
-    r = await limiter.check(rules, []);
+    r = await limiter.check(rules, [], now);
   }
-  if (r.kind === 'quota') throw quotaExceeded(r.quota as QuotaCounter, r.used);
+  if (r.kind === 'quota') throw quotaExceeded(r.quota as QuotaCounter, r.used, now);
   if (r.kind !== 'rate') throw new Error('unreachable');
   if (!r.allowed) throw rateLimitedError(r);
   return rateLimitHeaders(r);
 }
 
-function quotaExceeded(q: QuotaCounter, used: number): DomainError {
-  const retryAfter = Math.max(1, Math.ceil((q.endsAt - Date.now()) / 1000));
+function quotaExceeded(q: QuotaCounter, used: number, now: number): DomainError {
+  const retryAfter = Math.max(1, Math.ceil((q.endsAt - now) / 1000));
   const who = q.scope === 'tenant' ? 'This workspace' : 'You';
   return new DomainError(
     'quota_exceeded',
@@ -66,12 +72,18 @@ export async function recordTurnUsage(
   usage: { messages: number; tokens: number },
 ): Promise<void> {
   const t = await services.tenants.get(auth.tenantId);
-  const counters = quotaCounters(effectiveQuotas(services.config, t?.settings), auth);
+  const now = services.clock.now();
+  const counters = quotaCounters(
+    effectiveQuotas(services.config, t?.settings),
+    auth,
+    new Date(now),
+  );
   if (!counters.length) return;
   await services.infra.rateLimiter.add(
     counters.map((c) => ({
       key: c.key,
       amount: c.metric === 'messages' ? usage.messages : usage.tokens,
     })),
+    now,
   );
 }

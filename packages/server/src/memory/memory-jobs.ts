@@ -1,3 +1,4 @@
+import { every } from '../clock/clock.js';
 import { randomUUID } from 'node:crypto';
 import type { AppServices } from '../app-services.js';
 import type { CleanupCounts } from './cleanup.js';
@@ -32,25 +33,24 @@ export async function startMemoryJobs(services: AppServices): Promise<() => Prom
     await cleanupNow(services);
   });
 
-  const every = services.memory.options.cleanupIntervalMs;
-  if (every <= 0) return async () => {};
-  const timer = setInterval(() => {
+  const intervalMs = services.memory.options.cleanupIntervalMs;
+  if (intervalMs <= 0) return async () => {};
+  const stop = every(services.clock, intervalMs, () => {
     const lock = randomUUID();
-    kv.setIfAbsent('memory:cleanup-scheduled', lock, Math.floor(every * 0.9))
+    kv.setIfAbsent('memory:cleanup-scheduled', lock, Math.floor(intervalMs * 0.9))
       .then((won) => (won ? queue.add(CLEANUP_JOB, {}) : undefined))
       .catch((err: unknown) => services.log.warn({ err }, 'memory cleanup not scheduled'));
-  }, every);
-  timer.unref();
-  return async () => clearInterval(timer);
+  });
+  return async () => stop();
 }
 
 /** One cleanup pass with the deployment's settings; logs and returns the counts. */
 export async function cleanupNow(services: AppServices): Promise<CleanupCounts> {
-  const every = services.memory.options.cleanupIntervalMs;
+  const intervalMs = services.memory.options.cleanupIntervalMs;
   const counts = await runCleanup(services.knex, {
     duplicateSimilarity: services.memory.embedder.similarity.duplicate,
-    since: every > 0 ? new Date(Date.now() - 2 * every) : null,
-    decayFactor: every > 0 ? Math.pow(0.5, every / DECAY_HALF_LIFE_MS) : 0.99,
+    since: intervalMs > 0 ? new Date(services.clock.now() - 2 * intervalMs) : null,
+    decayFactor: intervalMs > 0 ? Math.pow(0.5, intervalMs / DECAY_HALF_LIFE_MS) : 0.99,
   });
   services.log.info(counts, 'memory cleanup');
   return counts;

@@ -40,6 +40,12 @@ export interface ToolDefinition<Args = any, Config = any> {
   needsApproval?: boolean;
   /** Per-call limit; the server default (PARLEY_TOOL_TIMEOUT_MS) otherwise. */
   timeoutMs?: number;
+  /**
+   * Resolves once the tool's runtime is up (e.g. a worker that loads a
+   * library). The timeout counts from then: a slow start on a busy machine
+   * is not the call's fault. Rejecting fails the call with that error.
+   */
+  ready?(): Promise<void>;
   /** JSON Schema for the per-tenant config set through the admin API. */
   configSchema?: JSONSchema;
   /** Returns any JSON value; throwing reports the error to the model. */

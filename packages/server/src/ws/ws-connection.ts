@@ -10,6 +10,7 @@ import type { AppServices } from '../app-services.js';
 import { DomainError, isClientFault } from '../errors/domain-error.js';
 import { isDependencyDown, serviceUnavailable } from '../errors/unavailable.js';
 
+import type { TimerHandle } from '../clock/clock.js';
 import type { RunningTurn } from '../turns/running-turn.js';
 import { TokenBucket } from '../limits/token-bucket.js';
 import { FrameError, parseClientFrame } from './client-frames.js';
@@ -44,8 +45,8 @@ export class WsConnection {
   /** An authentication in progress (revocation lookup): later frames wait for it, in order. */
   private authing: Promise<void> | null = null;
   private alive = true;
-  private authTimer: NodeJS.Timeout | undefined;
-  private expiryTimer: NodeJS.Timeout | undefined;
+  private authTimer: TimerHandle | undefined;
+  private expiryTimer: TimerHandle | undefined;
   /** Frames (messages and pings) this socket may still send; on the injected clock. */
   private readonly frames: TokenBucket;
   /** Cut for flooding: frames already read are dropped, not run. */
@@ -79,7 +80,9 @@ export class WsConnection {
 
   /** The authenticated user, or null while the token is missing or expired. */
   get user(): WsIdentity | null {
-    return this.identity && Date.now() < this.identity.expiresAtMs ? this.identity : null;
+    return this.identity && this.services.clock.now() < this.identity.expiresAtMs
+      ? this.identity
+      : null;
   }
 
   /** Called by the server's heartbeat: a peer that missed the last ping is gone. */
@@ -225,15 +228,15 @@ export class WsConnection {
       this.lease = lease;
     }
     this.identity = next;
-    clearTimeout(this.authTimer);
+    const { clock } = this.services;
+    clock.clearTimeout(this.authTimer);
     this.authTimer = undefined;
-    clearTimeout(this.expiryTimer);
-    const ttl = next.expiresAtMs - Date.now();
+    clock.clearTimeout(this.expiryTimer);
+    const ttl = next.expiresAtMs - clock.now();
     if (Number.isFinite(ttl)) {
       // Tell the client as soon as the token lapses, so it re-authenticates
       // before its next frame instead of failing on it.
-      this.expiryTimer = setTimeout(() => this.onExpired(), Math.max(0, ttl));
-      this.expiryTimer.unref();
+      this.expiryTimer = clock.setTimeout(() => this.onExpired(), Math.max(0, ttl));
     }
     this.sink.send({ type: 'ready', userId: next.userId });
   }
@@ -250,12 +253,11 @@ export class WsConnection {
   /** Closes the connection unless it authenticates in time. */
   private awaitAuth(): void {
     if (this.authTimer || this.closed) return;
-    this.authTimer = setTimeout(() => {
+    this.authTimer = this.services.clock.setTimeout(() => {
       if (this.user || this.closed) return;
       this.sendError(new DomainError('unauthorized', 'Authentication timed out'), undefined, true);
       this.close(WS_CLOSE_UNAUTHORIZED, 'unauthorized');
     }, this.limits.authTimeoutMs);
-    this.authTimer.unref();
   }
 
   private onClose(): void {
@@ -267,8 +269,8 @@ export class WsConnection {
       });
     }
     this.lease = null;
-    clearTimeout(this.authTimer);
-    clearTimeout(this.expiryTimer);
+    this.services.clock.clearTimeout(this.authTimer);
+    this.services.clock.clearTimeout(this.expiryTimer);
     // Like a dropped SSE request: stop generating, keep the partial answer as incomplete
     // (unless the turn waits for an approval: it then finishes in the background).
     for (const t of this.turns.values()) t.clientGone(this.sink);

@@ -8,6 +8,7 @@ import {
 } from '@parley/sdk/protocol';
 import { WebSocketServer } from 'ws';
 import type { AppServices } from '../app-services.js';
+import { every } from '../clock/clock.js';
 import { upgradeToken } from './ws-auth.js';
 import { ConnectionCaps } from './connection-caps.js';
 import { WsConnection } from './ws-connection.js';
@@ -88,13 +89,12 @@ export function attachWsServer(
     for (const c of connections) c.revoked(e.familyIds);
   });
 
-  const heartbeat = setInterval(() => {
+  const stopHeartbeat = every(services.clock, limits.heartbeatMs, () => {
     for (const c of connections) c.heartbeat();
     caps.refresh().catch((err: unknown) => {
       services.log.warn({ err }, 'websocket connection leases not refreshed');
     });
-  }, limits.heartbeatMs);
-  heartbeat.unref();
+  });
 
   return {
     get size() {
@@ -109,7 +109,7 @@ export function attachWsServer(
       }
     },
     async close() {
-      clearInterval(heartbeat);
+      stopHeartbeat();
       server.off('upgrade', refuseUpgrade);
       stopRevocations();
       server.off('upgrade', onUpgrade);

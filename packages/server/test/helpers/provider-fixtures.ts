@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import nock from 'nock';
 import type { ServerConfig } from '../../src/config/env.js';
@@ -74,6 +75,20 @@ export function fixtureHeaders(
 }
 
 export const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8' };
+
+/** Resolves when the scope's (next) interceptor has received its request: a state, not a wait. */
+export function whenRequested(scope: nock.Scope): Promise<void> {
+  return new Promise((resolve) => scope.once('request', () => resolve()));
+}
+
+/**
+ * A provider that accepted the request and then says nothing: a body that
+ * never ends (until `end()`, or the caller aborts). No timer is involved.
+ */
+export function stalledBody(): { body: PassThrough; end(): void } {
+  const body = new PassThrough();
+  return { body, end: () => body.destroy() };
+}
 
 /** Block the internet; allow the test's own server. Returns the cleanup. */
 export function isolateNetwork(): () => void {

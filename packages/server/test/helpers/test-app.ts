@@ -22,7 +22,7 @@ export interface TestAppOptions {
   /** Share one database / Redis between several apps (multi-instance tests). */
   db?: Database;
   infra?: Infra;
-  /** Time for the app (a ManualClock in tests that drive timers and rates). */
+  /** Time for every timeout, expiry and schedule: a ManualClock lets the test move it. */
   clock?: Clock;
   /** Where the app logs (silent unless TEST_LOG_LEVEL); tests that check logs pass their own. */
   log?: Logger;

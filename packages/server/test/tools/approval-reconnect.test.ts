@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config/env.js';
 import type { TestApp, TestTenant } from '../helpers/test-app.js';
 import { startTestApp } from '../helpers/test-app.js';
 import { SseReader } from '../helpers/tool-fixtures.js';
+import { turnFinished } from '../helpers/turn-finished.js';
 
 /**
  * Issue 6: a turn paused on a human approval survives the page going away.
@@ -38,19 +39,13 @@ async function startTurn(t: TestApp, u: User, content: string, signal: AbortSign
 const pending = (t: TestApp, u: User, conversationId = u.conversationId) =>
   t.request('GET', `/v1/conversations/${conversationId}/pending-approvals`, { token: u.token });
 
-/** Polls the history until the assistant answer is stored (bounded, no timing asserted). */
-async function assistantAnswer(t: TestApp, u: User): Promise<Record<string, any>> {
-  for (let i = 0; i < 400; i++) {
-    const res = await t.request('GET', `/v1/conversations/${u.conversationId}/messages`, {
-      token: u.token,
-    });
-    const answer = (res.body.data as Array<Record<string, any>>).find(
-      (m) => m.role === 'assistant',
-    );
-    if (answer) return answer;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the assistant answer was never stored');
+/** The stored assistant answer, once the (resumed) turn has finished. */
+async function assistantAnswer(t: TestApp, u: User): Promise<Record<string, any> | undefined> {
+  await turnFinished(t, u.conversationId);
+  const res = await t.request('GET', `/v1/conversations/${u.conversationId}/messages`, {
+    token: u.token,
+  });
+  return (res.body.data as Array<Record<string, any>>).find((m) => m.role === 'assistant');
 }
 
 describe('approval across a reconnect', () => {
@@ -93,8 +88,8 @@ describe('approval across a reconnect', () => {
     });
     expect(res.status).toBe(200);
     const answer = await assistantAnswer(t, u);
-    expect(answer.status).toBe('complete');
-    expect(JSON.stringify(answer.content)).toContain('52.19');
+    expect(answer?.status).toBe('complete');
+    expect(JSON.stringify(answer?.content)).toContain('52.19');
     expect((await pending(t, u)).body.data).toEqual([]);
     const [exec] = await t.db.knex('tool_executions').where({ conversation_id: u.conversationId });
     expect(exec).toMatchObject({ status: 'ok', name: 'calculator' });

@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config/env.js';
 import { OFFLINE_LABEL } from '../../src/providers/offline-provider.js';
 import { streamedText } from '../helpers/provider-fixtures.js';
 import type { TestApp, TestTenant } from '../helpers/test-app.js';
+import { ManualClock } from '../../src/clock/manual-clock.js';
 import { startTestApp } from '../helpers/test-app.js';
 import { openTestDatabase } from '../helpers/test-db.js';
 import { openTestInfra, usingRedis } from '../helpers/test-infra.js';
@@ -159,8 +160,10 @@ describe('human approval', () => {
   });
 
   it('denies the call when nobody answers in time', async () => {
+    const clock = new ManualClock();
     const quick = await startTestApp({
       config: { tools: toolsConfig({ approvalTimeoutMs: 200 }) },
+      clock,
     });
     try {
       const tn = await quick.createTenant();
@@ -168,7 +171,18 @@ describe('human approval', () => {
         needsApproval: true,
       });
       const u = await newUser(quick, tn);
-      const events = await (await startTurn(quick, u, { content: '2+2' })).rest();
+      const turn = await startTurn(quick, u, { content: '2+2' });
+      await turn.waitFor((e) => e.type === 'tool.approval_requested');
+      await clock.advance(199);
+      expect(
+        (
+          await quick.request('GET', `/v1/conversations/${u.conversationId}/pending-approvals`, {
+            token: u.token,
+          })
+        ).body.data,
+      ).toHaveLength(1);
+      await clock.advance(1); // nobody answered in time
+      const events = await turn.rest();
       expect(events.find((e) => e.type === 'tool.completed')).toMatchObject({
         status: 'error',
         error: 'Nobody approved this tool call in time, so it was not run',
@@ -281,16 +295,22 @@ describe('client-side tools', () => {
   });
 
   it('gives up when the client does not answer in time', async () => {
+    const clock = new ManualClock();
     const quick = await startTestApp({
       config: { tools: toolsConfig({ clientToolTimeoutMs: 200 }) },
+      clock,
     });
     try {
       const tn = await quick.createTenant();
       await quick.admin('PUT', `/v1/admin/tenants/${tn.id}/tools/weather`, { enabled: false });
       const u = await newUser(quick, tn);
-      const events = await (
-        await startTurn(quick, u, { content: 'weather in Lisbon', clientTools: [browserWeather] })
-      ).rest();
+      const turn = await startTurn(quick, u, {
+        content: 'weather in Lisbon',
+        clientTools: [browserWeather],
+      });
+      await turn.waitFor((e) => e.type === 'tool.call');
+      await clock.advance(200); // the client never answers
+      const events = await turn.rest();
       expect(events.find((e) => e.type === 'tool.completed')).toMatchObject({
         status: 'error',
         error: 'The client did not answer in time',

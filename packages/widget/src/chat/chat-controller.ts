@@ -254,8 +254,12 @@ export class ChatController {
       if (isParleyError(err) && err.status === 401) await this.forgetThread(true);
       this.fail(turn, err);
     } finally {
-      if (this.inFlight === abort) this.inFlight = null;
-      this.update({ busy: false, typing: false, activity: null });
+      // A Retry may already have started the next turn (the error shows before this
+      // stream closes): only the current turn may say the chat is no longer busy.
+      if (this.inFlight === abort) {
+        this.inFlight = null;
+        this.update({ busy: false, typing: false, activity: null });
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import { chatPhase } from '../chat/chat-phase.js';
 import type { RefObject } from 'preact';
 import { useRef } from 'preact/hooks';
 import type { ChatController } from '../chat/chat-controller.js';
@@ -39,6 +40,7 @@ export function Panel({ controller, state, text, inputRef }: Props) {
       role="dialog"
       aria-modal="true"
       aria-labelledby="parley-title"
+      data-state={chatPhase(state)}
       onKeyDown={onKeyDown}
     >
       <header class="head">

@@ -20,8 +20,11 @@ describe.skipIf(!hasChromium && !process.env.CI)('an answer cut off mid-stream',
   beforeAll(async () => {
     restoreNetwork = isolateNetwork();
     browser = await launchBrowser();
+    // Memory off: its extraction asks the same (replayed) model in the background, and
+    // used to take the reply meant for Retry — the turn then found no model ("unavailable").
     demo = await startDemoServer(
       await startProviderApp({ env: { PARLEY_BREAKER_FAILURES: '1000' } }),
+      { memory: { enabled: false } },
     );
   });
   afterAll(async () => {
@@ -31,8 +34,14 @@ describe.skipIf(!hasChromium && !process.env.CI)('an answer cut off mid-stream',
   });
 
   it('keeps the partial answer, says it was interrupted, and Retry asks again', async () => {
-    const completions = () => nock(OPENAI).post('/v1/chat/completions');
-    completions().reply(
+    // Only a streamed answer to this question matches: nothing else can take these replies.
+    const completions = () =>
+      nock(OPENAI).post(
+        '/v1/chat/completions',
+        (b: { stream?: boolean; messages?: { content?: unknown }[] }) =>
+          b.stream === true && b.messages?.at(-1)?.content === 'Hi there!',
+      );
+    const cut = completions().reply(
       200,
       openaiSse('openai-truncated.chunks.txt', { done: false }),
       SSE_HEADERS,
@@ -46,7 +55,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('an answer cut off mid-stream',
     await input.press('Enter');
 
     const alert = dialog.getByRole('alert');
-    await alert.waitFor({ timeout: 15_000 });
+    // The turn is over (its stream closed) and the chat says the answer was cut off.
+    await page.locator('#parley-panel[data-state="interrupted"]').waitFor({ timeout: 15_000 });
+    cut.done();
     expect(await alert.textContent()).toContain('The assistant is unavailable right now');
     const partial = dialog.locator('.msg.assistant').first();
     expect(await partial.getAttribute('data-status')).toBe('incomplete');
@@ -57,10 +68,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('an answer cut off mid-stream',
     expect(await dialog.getByText('Offline mode — no AI model configured').count()).toBe(0);
     await page.screenshot({ path: screenshotPath('widget-interrupted.png') });
 
-    completions().reply(200, openaiSse('openai-text.chunks.txt'), SSE_HEADERS);
+    const retried = completions().reply(200, openaiSse('openai-text.chunks.txt'), SSE_HEADERS);
     await alert.getByRole('button', { name: 'Retry' }).click();
+    await page.locator('#parley-panel[data-state="idle"]').waitFor({ timeout: 15_000 });
+    retried.done();
     const second = dialog.locator('.msg.assistant').nth(1);
-    await second.locator('xpath=self::*[@data-status="complete"]').waitFor({ timeout: 15_000 });
+    expect(await second.getAttribute('data-status')).toBe('complete');
     expect(await second.textContent()).toBe('Assistant: Hello! How can I help you today?');
     expect(await dialog.getByRole('alert').count()).toBe(0);
     // Retry asked the same question again, as a new message in the thread.

@@ -20,22 +20,32 @@ import {
   watchPageErrors,
 } from './harness.js';
 
+/** A promise the test opens when the page shows what it waits for. */
+function gate(): { opened: Promise<void>; open(): void } {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  return { opened, open };
+}
+
 /**
- * Open-Meteo replayed from the recorded fixtures. Each reply waits a little
- * so the widget renders every step of the tool (a pace, not an assertion).
+ * Open-Meteo replayed from the recorded fixtures. Each reply is held until the
+ * test has seen the step it belongs to on screen (a state, not a pace), so
+ * every step of the tool is rendered however fast or slow the machine is.
  */
-function nockOpenMeteoLisbon(): nock.Scope[] {
+function nockOpenMeteoLisbon(held: { geocoding: Promise<void>; forecast: Promise<void> }) {
+  const after =
+    (until: Promise<void>, body: nock.Body) =>
+    (_uri: string, _body: nock.Body, cb: (err: null, res: [number, nock.Body]) => void) =>
+      void until.then(() => cb(null, [200, body]));
   return [
     nock('https://geocoding-api.open-meteo.com')
       .get('/v1/search')
       .query({ name: 'Lisbon', count: '1', language: 'en', format: 'json' })
-      .delay(300)
-      .reply(200, toolFixture('open-meteo-geocoding-lisbon.json') as nock.Body),
+      .reply(after(held.geocoding, toolFixture('open-meteo-geocoding-lisbon.json') as nock.Body)),
     nock('https://api.open-meteo.com')
       .get('/v1/forecast')
       .query(true)
-      .delay(300)
-      .reply(200, toolFixture('open-meteo-forecast-lisbon.json') as nock.Body),
+      .reply(after(held.forecast, toolFixture('open-meteo-forecast-lisbon.json') as nock.Body)),
   ];
 }
 
@@ -66,7 +76,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('tool activity in the widget', 
       .reply(200, openaiSse('openai-tool-call.chunks.txt'), SSE_HEADERS)
       .post('/v1/chat/completions')
       .reply(200, openaiSse('openai-after-tool.chunks.txt'), SSE_HEADERS);
-    const weather = nockOpenMeteoLisbon();
+    const geocoding = gate();
+    const forecast = gate();
+    const weather = nockOpenMeteoLisbon({ geocoding: geocoding.opened, forecast: forecast.opened });
     const page = await browser.newPage();
     const errors = watchPageErrors(page);
     await page.goto(`${demo.url}/`);
@@ -77,9 +89,13 @@ describe.skipIf(!hasChromium && !process.env.CI)('tool activity in the widget', 
     await input.fill("What's the weather in Lisbon?");
     await input.press('Enter');
 
-    // Evidence only (the order is asserted below): the row while the forecast is fetched.
-    await dialog.locator('progress').waitFor({ timeout: 15_000 });
+    // Each reply waits until its step is on screen (the order is asserted below).
+    const row = (text: string) => dialog.getByRole('listitem').filter({ hasText: text });
+    await row('Looking up Lisbon').waitFor({ timeout: 15_000 });
+    geocoding.open();
+    await row('Fetching the forecast for Lisbon').waitFor({ timeout: 15_000 });
     await page.screenshot({ path: screenshotPath('widget-tool-progress.png') });
+    forecast.open();
 
     const answer = dialog.locator('.msg.assistant[data-status="complete"]');
     await answer.waitFor({ timeout: 15_000 });
@@ -103,9 +119,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('tool activity in the widget', 
     expect(done, seen).toBeGreaterThan(fetching);
 
     // The finished row keeps the result behind a disclosure.
-    const row = dialog.getByRole('listitem').filter({ hasText: 'Used weather' });
-    await row.getByText('Used weather').click();
-    expect(await row.locator('.tnote').textContent()).toMatch(/Lisbon/);
+    const used = row('Used weather');
+    await used.getByText('Used weather').click();
+    expect(await used.locator('.tnote').textContent()).toMatch(/Lisbon/);
     // Progress bar is gone once the tool is done; the model's answer is not labelled offline.
     expect(await dialog.locator('progress').count()).toBe(0);
     expect(await dialog.getByText('Offline mode — no AI model configured').count()).toBe(0);

@@ -59,7 +59,7 @@ interface Job {
 export class CalculatorSandbox {
   private worker: Worker | null = null;
   /** Loading mathjs takes a while; deadlines only start once the worker is ready. */
-  private ready = false;
+  private loaded = false;
   private readonly queue: Job[] = [];
   private current: { job: Job; timer: NodeJS.Timeout } | null = null;
   private nextId = 1;
@@ -68,6 +68,12 @@ export class CalculatorSandbox {
     private readonly deadlineMs = 1_500,
     private readonly heapMb = 96,
   ) {}
+
+  /** Resolves once the worker has loaded mathjs (starting it if needed); rejects if it dies first. */
+  ready(): Promise<void> {
+    if (this.worker && this.loaded) return Promise.resolve();
+    return this.evaluate('0').then(() => undefined);
+  }
 
   evaluate(expression: string): Promise<string> {
     return new Promise((resolve, reject) => {
@@ -85,7 +91,7 @@ export class CalculatorSandbox {
   private pump(): void {
     if (this.current || this.queue.length === 0) return;
     const worker = this.ensureWorker();
-    if (!this.ready) return; // the ready message pumps again
+    if (!this.loaded) return; // the ready message pumps again
     const job = this.queue.shift()!;
     const timer = setTimeout(
       () => this.fail(new Error('The calculation took too long')),
@@ -108,7 +114,7 @@ export class CalculatorSandbox {
     worker.on('message', (msg: Reply) => {
       if (this.worker !== worker) return;
       if (msg.ready) {
-        this.ready = true;
+        this.loaded = true;
         return this.pump();
       }
       const cur = this.current;
@@ -133,7 +139,7 @@ export class CalculatorSandbox {
       this.fail(new Error('The calculator stopped unexpectedly'));
     });
     this.worker = worker;
-    this.ready = false;
+    this.loaded = false;
     return worker;
   }
 
@@ -142,7 +148,7 @@ export class CalculatorSandbox {
     const cur = this.current;
     if (!cur) {
       // The worker died before it became ready: nothing will run the queue.
-      if (this.worker && !this.ready) {
+      if (this.worker && !this.loaded) {
         this.worker = null;
         for (const job of this.queue.splice(0)) job.reject(err);
       }

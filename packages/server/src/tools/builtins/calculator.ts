@@ -18,6 +18,7 @@ export function calculatorTool(sandbox: CalculatorSandbox): ToolDefinition<{ exp
       },
     },
     timeoutMs: 5_000,
+    ready: () => sandbox.ready(),
     async execute({ expression }) {
       const result = await sandbox.evaluate(expression);
       // The model gets every digit; people get a readable number.

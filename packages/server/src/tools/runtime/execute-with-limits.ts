@@ -1,3 +1,4 @@
+import type { Clock, TimerHandle } from '../../clock/clock.js';
 import type { ToolContext } from '../define-tool.js';
 import type { ResolvedTool } from '../tool-set.js';
 import type { ToolFailureReason } from '@parley/sdk/protocol';
@@ -12,6 +13,7 @@ class ToolTimeout extends Error {}
  * behind). Never throws: failures come back as a status and a message.
  */
 export async function executeWithLimits(
+  clock: Clock,
   tool: ResolvedTool,
   args: unknown,
   ctx: Omit<ToolContext, 'signal'>,
@@ -28,10 +30,7 @@ export async function executeWithLimits(
   const stop = (reason: unknown) => controller.abort(reason);
   const onTurnAbort = () => stop(turnSignal.reason);
   turnSignal.addEventListener('abort', onTurnAbort, { once: true });
-  const timer = setTimeout(
-    () => stop(new ToolTimeout(`The tool did not finish within ${tool.timeoutMs} ms`)),
-    tool.timeoutMs,
-  );
+  let timer: TimerHandle | undefined;
   const aborted = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
       once: true,
@@ -40,6 +39,11 @@ export async function executeWithLimits(
   aborted.catch(() => {}); // also rejects after a normal finish, when nobody listens
   try {
     if (turnSignal.aborted) onTurnAbort();
+    if (tool.def.ready) await Promise.race([tool.def.ready(), aborted]);
+    timer = clock.setTimeout(
+      () => stop(new ToolTimeout(`The tool did not finish within ${tool.timeoutMs} ms`)),
+      tool.timeoutMs,
+    );
     const result = await Promise.race([
       Promise.resolve().then(() => tool.def.execute(args, { ...ctx, signal: controller.signal })),
       aborted,
@@ -67,7 +71,7 @@ export async function executeWithLimits(
       cause: err,
     };
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     turnSignal.removeEventListener('abort', onTurnAbort);
     if (!controller.signal.aborted) controller.abort(new Error('tool call finished'));
   }

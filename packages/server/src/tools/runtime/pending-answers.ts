@@ -1,3 +1,5 @@
+import type { Clock } from '../../clock/clock.js';
+import { sleep } from '../../clock/clock.js';
 import type { Infra } from '../../infra/index.js';
 import { addToIndex, readIndex, removeFromIndex } from './pending-index.js';
 
@@ -35,12 +37,13 @@ const GRACE_MS = 3_000;
  * reacts to) and waits for `deliverAnswer`, the timeout or the abort signal.
  */
 export async function waitForAnswer<T>(
-  infra: Pick<Infra, 'kv' | 'pubsub'>,
+  deps: { infra: Pick<Infra, 'kv' | 'pubsub'>; clock: Clock },
   call: PendingCall,
   timeoutMs: number,
   signal: AbortSignal,
   announce: () => void,
 ): Promise<WaitOutcome<T>> {
+  const { infra, clock } = deps;
   const key = pendingKey(call.tenantId, call.userId, call.toolCallId);
   const record = JSON.stringify(call);
   let settle!: (o: WaitOutcome<T>) => void;
@@ -58,7 +61,7 @@ export async function waitForAnswer<T>(
     // Take the record back; if someone claimed it first, their answer is on its way.
     if (await infra.kv.deleteIfEquals(key, record))
       return settle({ answered: false, reason: 'timeout' });
-    await new Promise((r) => setTimeout(r, GRACE_MS).unref());
+    await sleep(clock, GRACE_MS);
     const stored = await infra.kv.get(answerKey(key));
     settle(
       stored
@@ -66,15 +69,14 @@ export async function waitForAnswer<T>(
         : { answered: false, reason: 'timeout' },
     );
   };
-  const timer = setTimeout(() => {
+  const timer = clock.setTimeout(() => {
     onTimeout().catch(() => settle({ answered: false, reason: 'timeout' }));
   }, timeoutMs);
-  timer.unref();
   if (signal.aborted) onAbort();
   try {
     return await done;
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
     await Promise.all([
       unsubscribe(),

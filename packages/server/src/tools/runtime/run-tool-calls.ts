@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock/clock.js';
 import type { ParleyEvent, ToolFailureReason } from '@parley/sdk/protocol';
 import type { Logger } from 'pino';
 import type { Infra } from '../../infra/index.js';
@@ -30,6 +31,8 @@ export interface ToolRuntime {
   fetch: SafeFetch;
   approvalTimeoutMs: number;
   log: Logger;
+  /** Tool timeouts and approval / client-tool deadlines run on it (tests move it). */
+  clock: Clock;
 }
 
 /** Emits an event of the turn and returns it as sent (with its seq). */
@@ -185,14 +188,14 @@ async function askApproval(run: Run, args: unknown): Promise<Step | null> {
   // A client that drops now doesn't cancel the turn.
   run.hooks.awaitingHuman(1);
   const answer = await waitForAnswer<{ approved: boolean }>(
-    runtime.infra,
+    runtime,
     {
       ...where,
       kind: 'approval',
       toolCallId: call.id,
       name: call.name,
       args,
-      requestedAt: new Date().toISOString(),
+      requestedAt: new Date(runtime.clock.now()).toISOString(),
     },
     runtime.approvalTimeoutMs,
     run.signal,
@@ -223,7 +226,7 @@ function execute(run: Run, tool: ResolvedTool, args: unknown): Promise<Step> {
 async function onClient(run: Run, tool: ResolvedTool, args: unknown): Promise<Step> {
   const { runtime, call, scope, emit } = run;
   const answer = await waitForAnswer<ClientToolAnswer>(
-    runtime.infra,
+    runtime,
     { ...scope, kind: 'client', toolCallId: call.id, name: call.name },
     tool.timeoutMs,
     run.signal,
@@ -258,6 +261,7 @@ async function onServer(run: Run, tool: ResolvedTool, args: unknown): Promise<St
   });
   let finished = false;
   const step = await executeWithLimits(
+    runtime.clock,
     tool,
     args,
     {
