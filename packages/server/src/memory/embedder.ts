@@ -13,6 +13,12 @@ export interface Embedder {
    * say the same thing.
    */
   readonly similarity: { relevant: number; duplicate: number };
+  /**
+   * True when the vectors only restate the words (feature hashing): recall
+   * then skips its vector search over past messages, which would find what
+   * the word search already found (docs/memory-recall.md, "Recall under load").
+   */
+  readonly lexical?: boolean;
   /** One unit-length vector per input, in input order. */
   embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
 }
