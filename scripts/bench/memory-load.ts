@@ -279,6 +279,8 @@ async function main(): Promise<void> {
       // CPU per recall is what the budget is about on a shared machine; wall time also counts waiting for a core.
       dbCpuMsPerRecall: round(dbCpu / times.length, 2),
       nodeCpuMsPerRecall: round((nodeCpu.user + nodeCpu.system) / 1000 / times.length, 2),
+      // System time is mostly socket reads and writes (one round trip per recall).
+      nodeSysMsPerRecall: round(nodeCpu.system / 1000 / times.length, 2),
       loadAvgBefore: round(load0, 2),
       loadAvgAfter: round(loadavg()[0]!, 2),
     };
