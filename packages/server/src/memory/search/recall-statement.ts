@@ -39,7 +39,11 @@ const TENANT = $('tenant');
 const USER = $('user');
 const OWNER = `tenant_id = ${TENANT} and user_id = ${USER}`;
 
-/** Declares every parameter's type once, so a shape that leaves some unused still prepares. */
+/**
+ * Declares every parameter's type once, so a shape that leaves some unused still prepares.
+ * A typed parameter is converted once, at bind: the query vector is parsed once however often
+ * the statement refers to it.
+ */
 const PARAM_TYPES = `params as (select ${$('terms')}::text[], ${$('marker')}::tsquery,
   ${$('vector')}::vector, ${TENANT}::uuid, ${USER}::uuid, ${$('perTerm')}::int,
   ${$('memoryLexical')}::int, ${$('memoryVector')}::int, ${$('excludeConversation')}::uuid,
