@@ -118,7 +118,10 @@ function neighbours(side: 'before' | 'after'): string {
   // The owner is compared as text: neighbours are looked up by (conversation_id, seq) alone and
   // the owner checked on the row, instead of the planner intersecting the owner's whole btree
   // range for each one (an index it cannot use as text).
-  return `select gr.id as of_id, n.* from gr cross join lateral (
+  // Only a question from the other side is shown with its answer (select-items.ts): a user's
+  // message never needs the turn after it, so it is not looked up.
+  const which = side === 'after' ? `(select * from gr where role <> 'user') gr` : 'gr';
+  return `select gr.id as of_id, n.* from ${which} cross join lateral (
       select '${side}' as side, x.id, x.role, x.content, x.created_at from messages x
        where x.conversation_id = gr.conversation_id and x.seq ${cmp} gr.seq
          and (x.tenant_id, x.user_id)::text = (${TENANT}::uuid, ${USER}::uuid)::text
@@ -171,7 +174,7 @@ function build(shape: RecallShape): string {
         union all select id, conversation_id, seq, role, content, created_at, len, sim from gv) u
         order by id, sim desc nulls last)`,
     // Neighbours only for the strongest few of each arm: the cut keeps at most 10 items.
-    `gr as (select gx.id, gx.conversation_id, gx.seq from gx join (
+    `gr as (select gx.id, gx.conversation_id, gx.seq, gx.role from gx join (
         (select id from gl order by idf desc limit ${NEIGHBOURED.lexical})
         union (select id from gv order by sim desc limit ${NEIGHBOURED.vector})) top using (id))`,
   );
