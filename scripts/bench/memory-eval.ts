@@ -142,7 +142,7 @@ async function main(): Promise<void> {
           split,
           evidence,
           now: Date.now(),
-          found: await searchHits(knex, owner, {
+          found: await searchHits(services.sql, owner, {
             terms: queryTerms(q.text),
             vector: await services.memory.embedQuery(owner, q.text),
             memories: {
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
             messages: {
               excludeConversationId: conversationId,
               lexical: RECALL_CANDIDATES.messageLexical,
-              vector: RECALL_CANDIDATES.messageVector,
+              vector: services.memory.embedder.lexical ? 0 : RECALL_CANDIDATES.messageVector,
               vectorWindow: RECALL_CANDIDATES.messageVectorWindow,
             },
             perTerm: RECALL_CANDIDATES.perTerm,

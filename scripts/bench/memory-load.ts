@@ -21,7 +21,9 @@ import { parseArgs } from 'node:util';
 import knexFactory from 'knex';
 import type { Knex } from 'knex';
 import pino from 'pino';
+import type { Database } from '../../packages/server/src/db/connect.js';
 import { migrateLatest, openDatabase } from '../../packages/server/src/db/connect.js';
+import type { SqlClient, Statement } from '../../packages/server/src/db/sql-client.js';
 import { toVectorLiteral } from '../../packages/server/src/memory/embedder.js';
 import { HashingEmbedder } from '../../packages/server/src/memory/hashing-embedder.js';
 import { MemoryService } from '../../packages/server/src/memory/memory-service.js';
@@ -230,7 +232,7 @@ async function main(): Promise<void> {
       await knex('users').select('tenant_id', 'id').limit(USERS)
     ).map((u: { tenant_id: string; id: string }) => ({ tenantId: u.tenant_id, userId: u.id }));
     const ports = {
-      knex,
+      sql: db.sql,
       log: pino({ level: 'silent' }),
       memory: new MemoryService(embedder, { recallBudgetMs: BUDGET_MS, cleanupIntervalMs: 0 }),
     };
@@ -259,7 +261,7 @@ async function main(): Promise<void> {
     const wall = (performance.now() - t0) / 1000;
     const dbCpu = postgresCpuMs() - db0;
     const nodeCpu = process.cpuUsage(node0);
-    const plan = await explain(knex, owners[0]!, questions[0]!);
+    const plan = await explain(db, owners[0]!, questions[0]!);
     const result = {
       users: USERS,
       messages: MESSAGES,
@@ -277,6 +279,8 @@ async function main(): Promise<void> {
       // CPU per recall is what the budget is about on a shared machine; wall time also counts waiting for a core.
       dbCpuMsPerRecall: round(dbCpu / times.length, 2),
       nodeCpuMsPerRecall: round((nodeCpu.user + nodeCpu.system) / 1000 / times.length, 2),
+      // System time is mostly socket reads and writes (one round trip per recall).
+      nodeSysMsPerRecall: round(nodeCpu.system / 1000 / times.length, 2),
       loadAvgBefore: round(load0, 2),
       loadAvgAfter: round(loadavg()[0]!, 2),
     };
@@ -309,28 +313,28 @@ function postgresCpuMs(): number {
 
 /** EXPLAIN ANALYZE of the recall statement for one user, to show which indexes it uses. */
 async function explain(
-  knex: Knex,
+  db: Database,
   owner: { tenantId: string; userId: string },
   q: string,
 ): Promise<string> {
   let captured = '';
-  const spy = {
-    client: { config: { client: 'explain' } }, // not 'pg': the statement goes through raw()
-    raw: (sql: string, b: Knex.RawBinding[]) => {
-      captured = sql;
-      return knex.raw(`explain (analyze, buffers, costs off) ${sql}`, b).then((res) => {
-        const lines = (res.rows as Record<string, string>[]).map((x) => x['QUERY PLAN']!);
-        captured = lines
-          .filter((l) => /Scan|Execution Time|Planning Time/.test(l))
-          .slice(0, 40)
-          .join('\n');
-        return { rows: [] };
-      });
+  const spy: SqlClient = {
+    query: async (s: Statement, values: unknown[]) => {
+      const plan = await db.sql.query<Record<string, string>>(
+        { name: `${s.name}_explain`, text: `explain (analyze, buffers, costs off) ${s.text}` },
+        values,
+      );
+      captured = plan
+        .map((x) => x['QUERY PLAN']!)
+        .filter((l) => /Scan|Execution Time|Planning Time/.test(l))
+        .slice(0, 40)
+        .join('\n');
+      return [];
     },
-  } as unknown as Knex;
+  } as SqlClient;
   await recall(
     {
-      knex: spy,
+      sql: spy,
       log: pino({ level: 'silent' }),
       memory: new MemoryService(embedder, { recallBudgetMs: 60_000, cleanupIntervalMs: 0 }),
     },

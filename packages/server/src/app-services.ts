@@ -26,6 +26,7 @@ import type { ToolRuntime } from './tools/runtime/run-tool-calls.js';
 import { TurnRunner } from './turns/turn-runner.js';
 import type { ServerConfig } from './config/env.js';
 import type { Database } from './db/connect.js';
+import type { SqlClient } from './db/sql-client.js';
 import type { Infra } from './infra/index.js';
 import type { MemoryService } from './memory/memory-service.js';
 import type { ProviderRegistry } from './providers/registry.js';
@@ -45,6 +46,8 @@ export interface AppServices {
   log: Logger;
   db: Database;
   knex: Knex;
+  /** Prepared statements for the hot path (turn statements, memory recall). */
+  sql: SqlClient;
   infra: Infra;
   apiKeys: ApiKeyCache;
   tenants: TenantCache;
@@ -102,6 +105,7 @@ export function buildServices(parts: {
   const services: AppServices = {
     ...parts,
     knex: db.knex,
+    sql: db.sql,
     apiKeys: new ApiKeyCache(db.knex, infra.pubsub),
     tenants,
     tools,

@@ -117,7 +117,12 @@ export function routeTable(services: AppServices): AnyRoute[] {
           {
             knex,
             embedder: services.memory.embedder,
-            search: memorySearch({ knex, memory: services.memory, clock, log: services.log }),
+            search: memorySearch({
+              sql: services.sql,
+              memory: services.memory,
+              clock,
+              log: services.log,
+            }),
             evictUser: (o) => services.memory.cache.evictUser(o.tenantId, o.userId),
           },
           owner,
@@ -156,7 +161,7 @@ export function routeTable(services: AppServices): AnyRoute[] {
     ...memoryRecallRoutes({
       recall: async (owner, text, conversationId) => {
         const tenant = await services.tenants.get(owner.tenantId);
-        const ports = { knex, memory: services.memory, log: services.log, clock };
+        const ports = { sql: services.sql, memory: services.memory, log: services.log, clock };
         return recallForQuery(ports, tenant?.settings ?? {}, owner, text, { conversationId });
       },
     }),

@@ -13,6 +13,12 @@ export interface Embedder {
    * say the same thing.
    */
   readonly similarity: { relevant: number; duplicate: number };
+  /**
+   * True when the vectors only restate the words (feature hashing): recall
+   * then skips its vector search over past messages, which would find what
+   * the word search already found (docs/memory-recall.md, "Recall under load").
+   */
+  readonly lexical?: boolean;
   /** One unit-length vector per input, in input order. */
   embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
 }
@@ -23,7 +29,14 @@ export interface Embedder {
  * query vector twice as long to send and to parse.
  */
 export function toVectorLiteral(v: readonly number[]): string {
-  return `[${v.map((x) => (x === 0 ? '0' : String(Number(x.toPrecision(7))))).join(',')}]`;
+  // One string grown in place: a query vector is built per turn, and an array of 512 strings
+  // to join was a visible share of recall's garbage.
+  let s = '[';
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    s += `${i ? ',' : ''}${x === 0 ? '0' : Number(x.toPrecision(7))}`;
+  }
+  return `${s}]`;
 }
 
 export function cosine(a: readonly number[], b: readonly number[]): number {

@@ -10,6 +10,7 @@ import { STOPWORDS, words } from './text-features.js';
 export class HashingEmbedder implements Embedder {
   readonly id = 'hashing-v1';
   readonly similarity = { relevant: 0.15, duplicate: 0.9 };
+  readonly lexical = true;
 
   constructor(readonly dimensions = 512) {
     if (!Number.isInteger(dimensions) || dimensions < 8)

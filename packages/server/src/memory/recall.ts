@@ -1,6 +1,6 @@
-import type { Knex } from 'knex';
 import type { Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/clock.js';
+import type { SqlClient } from '../db/sql-client.js';
 import type { Embedder } from './embedder.js';
 import type { Owner } from './owner.js';
 import { within } from './recall/budget.js';
@@ -19,9 +19,9 @@ export type SearchMode = 'hybrid' | 'vector' | 'text';
 
 /** What recall needs, and nothing more: the runner and the eval pass these directly. */
 export interface RecallPorts {
-  knex: Knex;
+  sql: SqlClient;
   memory: {
-    embedder: Pick<Embedder, 'similarity'>;
+    embedder: Pick<Embedder, 'similarity' | 'lexical'>;
     embedQuery(owner: Owner, text: string, signal?: AbortSignal): Promise<number[]>;
   };
   log: { warn(obj: object, msg: string): void };
@@ -93,9 +93,10 @@ export async function recall(
   const terms = mode === 'vector' ? [] : queryTerms(query);
   if (!vector && terms.length === 0) return { ...EMPTY_RECALL, degraded };
 
+  const vectorFloor = tuning.vectorFloor ?? ports.memory.embedder.similarity.relevant;
   const found = await within(
     clock,
-    searchHits(ports.knex, owner, {
+    searchHits(ports.sql, owner, {
       terms,
       vector,
       memories: { lexical: K.memoryLexical, vector: K.memoryVector },
@@ -104,20 +105,18 @@ export async function recall(
           ? {
               excludeConversationId: opts.conversationId ?? null,
               lexical: K.messageLexical,
-              vector: K.messageVector,
+              // A lexical embedder's vectors restate the words the lexical arm already searched.
+              vector: ports.memory.embedder.lexical ? 0 : K.messageVector,
               vectorWindow: K.messageVectorWindow,
             }
           : undefined,
       perTerm: K.perTerm,
+      minSimilarity: vectorFloor,
     }),
     start + opts.budgetMs,
     (err) => ports.log.warn({ err }, 'memory recall: search failed'),
   );
   if (!found) return { ...EMPTY_RECALL, degraded: 'search' };
-  const ranked = scoreHits(found.hits, {
-    now: clock.now(),
-    vectorFloor: tuning.vectorFloor ?? ports.memory.embedder.similarity.relevant,
-    tuning,
-  });
+  const ranked = scoreHits(found.hits, { now: clock.now(), vectorFloor, tuning });
   return { ...selectItems(ranked, found.neighbours, tuning), degraded };
 }

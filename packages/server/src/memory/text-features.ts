@@ -11,8 +11,17 @@ export const STOPWORDS = new Set(
   ).split(' '),
 );
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Lower-cased words without accents or punctuation, e.g. "São Paulo!" → ["sao", "paulo"]. */
 export function words(text: string): string[] {
+  // ASCII has no accents to strip and its letters and digits are [a-z0-9] once lower-cased:
+  // the same words without Unicode normalisation, which recall runs on every candidate.
+  if (ASCII.test(text))
+    return text
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean);
   return text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')

@@ -1,6 +1,6 @@
-import type { Knex } from 'knex';
 import type { Clock } from '../clock/clock.js';
 import type { Owner } from '../db/scoped.js';
+import type { SqlClient } from '../db/sql-client.js';
 import type { MemoryService } from '../memory/memory-service.js';
 import { recall } from '../memory/recall.js';
 
@@ -12,7 +12,7 @@ export type MemorySearch = (owner: Owner, text: string, limit: number) => Promis
  * API's `?q=`: every relevant memory up to the page size, not the turn's cut.
  */
 export function memorySearch(deps: {
-  knex: Knex;
+  sql: SqlClient;
   memory: Pick<MemoryService, 'embedQuery' | 'embedder'>;
   clock: Clock;
   log: { warn(obj: object, msg: string): void };

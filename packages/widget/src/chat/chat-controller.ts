@@ -7,6 +7,7 @@ import { describeError } from './describe-error.js';
 import { loadThread } from './load-thread.js';
 import { MemoryActions } from './memory-actions.js';
 import { rateLimitWait } from './rate-limit.js';
+import { recalledFrom } from './recalled.js';
 import { pausedTurnItem, waitForPausedTurn } from './resume-approvals.js';
 import { applyToolEvent, isToolEvent } from './tool-rows.js';
 
@@ -280,7 +281,7 @@ export class ChatController {
         this.ensureAnswer(turn, event.responseId, false);
         this.patchItem(turn.answerKey, (i) => ({
           ...i,
-          recalled: event.memories.map((m) => m.text),
+          recalled: recalledFrom(event),
         }));
         break;
       case 'response.started':

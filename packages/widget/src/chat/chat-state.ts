@@ -1,3 +1,4 @@
+import type { Recalled } from './recalled.js';
 import type { ToolRow } from './tool-rows.js';
 
 /** One bubble in the thread, as the UI shows it. */
@@ -10,8 +11,8 @@ export interface ChatItem {
   status: 'sending' | 'streaming' | 'complete' | 'incomplete';
   /** Answered by the offline provider: no model was involved. */
   offline: boolean;
-  /** Memories the server recalled for this answer ("Remembered: …"). */
-  recalled?: string[];
+  /** Memories and past messages the server recalled for this answer ("Remembered: …"). */
+  recalled?: Recalled;
   /** Tools the agent used (or asks to use) for this answer, in order. */
   tools?: ToolRow[];
 }

@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { ChatController } from '../chat/chat-controller.js';
 import type { ChatItem, ChatState } from '../chat/chat-state.js';
+import { RecalledChip, hasRecalled } from './recalled-chip.js';
 import { ToolActivity } from './tool-activity.js';
 
 interface Props {
@@ -74,14 +75,11 @@ function Item({ item, controller }: { item: ChatItem; controller: ChatController
       {item.status === 'incomplete' && <span class="cut">Answer interrupted</span>}
     </div>
   );
-  if (!item.recalled?.length && !item.tools?.length) return bubble || null;
+  const recalled = hasRecalled(item.recalled) && item.recalled;
+  if (!recalled && !item.tools?.length) return bubble || null;
   return (
     <>
-      {!!item.recalled?.length && (
-        <p class="chip" title={item.recalled.join('\n')}>
-          Remembered: {item.recalled.join('; ')}
-        </p>
-      )}
+      {recalled && <RecalledChip recalled={recalled} />}
       {!!item.tools?.length && <ToolActivity rows={item.tools} controller={controller} />}
       {bubble}
     </>

@@ -55,6 +55,9 @@ background:linear-gradient(135deg,var(--accent),#6d28d9)}
 .send:disabled{background:#c7c9d1;cursor:default}
 .brand{margin:0;padding:0 0 8px;background:#fff;color:var(--muted);font-size:11px;text-align:center}
 .chip{align-self:flex-start;max-width:85%;margin:0;padding:3px 10px;border-radius:999px;background:#eef2ff;color:#3730a3;font-size:12px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.past{align-self:flex-start;max-width:85%;margin:0;padding:5px 10px;list-style:none;border-radius:10px;background:#eef2ff;color:#3730a3;font-size:12px}
+.past::before{content:"From earlier conversations";display:block;font-weight:600}
+.past li{overflow-wrap:anywhere}
 .tools{align-self:flex-start;max-width:85%;margin:0;padding:0;list-style:none;display:flex;flex-direction:column;gap:6px}
 .tool{display:flex;flex-wrap:wrap;align-items:center;gap:6px;padding:6px 10px;border:1px solid var(--line);border-radius:10px;background:#fff;color:var(--muted);font-size:12.5px}
 .tool.error summary{color:#991b1b}

@@ -78,14 +78,21 @@ export function selectItems(
     (s) => s.hit.source === 'memory' && s.score >= best * tuning.relativeFloor,
   );
   const behindMemories = new Set(memoryHits.flatMap((s) => s.hit.sourceMessageIds));
-  const memoryWords = memoryHits.map((s) => wordSet(s.hit.text));
+  // Each candidate's words are read once: both repeat checks use them.
+  const wordSets = new Map<string, Set<string>>();
+  const wordsOf = (text: string): Set<string> => {
+    let set = wordSets.get(text);
+    if (!set) wordSets.set(text, (set = wordSet(text)));
+    return set;
+  };
+  const memoryWords = memoryHits.map((s) => wordsOf(s.hit.text));
   const saidByMemory = (text: string): boolean => {
-    const set = wordSet(text);
+    const set = wordsOf(text);
     return memoryWords.some((m) => jaccard(m, set) >= NEAR_DUPLICATE);
   };
 
   const repeats = (text: string): boolean => {
-    const set = wordSet(text);
+    const set = wordsOf(text);
     if (taken.some((s) => jaccard(s, set) >= NEAR_DUPLICATE)) return true;
     taken.push(set);
     return false;
