@@ -1,8 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  TEMPLATE_ENV,
+  writePgliteTemplate,
+} from '../../packages/server/test/helpers/pglite-template.js';
+
 /**
  * Says up front which backends this run uses, so a green run on a laptop
- * without services is never mistaken for the full CI run.
+ * without services is never mistaken for the full CI run. On PGlite, migrates
+ * one template database that every test file's database starts from; the
+ * returned teardown removes it.
  */
-export default function setup(): void {
+export default async function setup(): Promise<(() => void) | void> {
   const db = process.env.TEST_DATABASE_URL;
   const redis = process.env.TEST_REDIS_URL;
   const lines = [
@@ -20,4 +30,10 @@ export default function setup(): void {
     );
   }
   console.log(lines.join('\n'));
+  if (db) return;
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-test-'));
+  const file = path.join(dir, 'pglite-template.tar');
+  await writePgliteTemplate(file);
+  process.env[TEMPLATE_ENV] = file; // read by the test workers, which start after this
+  return () => rmSync(dir, { recursive: true, force: true });
 }

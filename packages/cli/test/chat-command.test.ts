@@ -143,7 +143,7 @@ describe('parley chat', () => {
     );
   });
 
-  it('mints a user with the admin token and revokes the temporary key at once', async () => {
+  it('mints a user with the admin token and revokes the temporary key when the chat ends', async () => {
     const res = await runCli(
       ['chat', '--tenant', tenant.id, '--user', 'operator-test', '-m', 'ping'],
       {

@@ -19,6 +19,9 @@ export async function runServerCommand(env: NodeJS.ProcessEnv = process.env): Pr
         : null,
       embedded ? `  Demo key:         ${s.app.services.demo?.publishableKey}` : null,
       '',
+      // The README's curl steps and the parley CLI read PARLEY_URL: one line to paste.
+      `  In another shell:  export PARLEY_URL=${s.url}`,
+      '',
     ].filter((l) => l !== null);
     process.stdout.write(lines.join('\n') + '\n');
     return s;

@@ -19,8 +19,11 @@ export interface ChatIdentity {
   auth: Pick<ClientOptions, 'fetch'> &
     ({ publishableKey: string } | { secretKey: string; externalUserId?: string });
   label: string;
-  /** Runs once the session exists (revokes a temporary key). */
-  afterSession(): Promise<void>;
+  /**
+   * Runs when the chat ends (revokes a temporary key). Not sooner: revoking a
+   * secret key ends the sessions it started.
+   */
+  release(): Promise<void>;
 }
 
 /** A Node client has no Origin of its own; a publishable key needs one it allows. */
@@ -36,13 +39,13 @@ function publishable(key: string, origin: string, io: CliIo, label: string): Cha
   return {
     auth: { publishableKey: key, fetch: withOrigin(origin, io.fetch ?? fetch) },
     label: `${label}, anonymous visitor from ${origin}`,
-    afterSession: async () => {},
+    release: async () => {},
   };
 }
 
 /**
  * `--key pk_…|sk_…` (tenant key), else `--tenant <id>` (the admin mints a
- * temporary secret key, starts the session, and revokes the key at once),
+ * temporary secret key, starts the session, and revokes the key when the chat ends),
  * else the embedded server's demo key from ./.parley/demo.json.
  */
 export async function resolveChatIdentity(
@@ -65,7 +68,7 @@ export async function resolveChatIdentity(
         fetch: io.fetch ?? fetch,
       },
       label: `key ${key.slice(0, 12)}…, ${flags.user ? `user "${flags.user}"` : 'anonymous user'}`,
-      afterSession: async () => {},
+      release: async () => {},
     };
   }
   if (key) throw new UsageError('--key must be a publishable (pk_…) or secret (sk_…) key');
@@ -79,7 +82,7 @@ export async function resolveChatIdentity(
     return {
       auth: { secretKey: temp.key, externalUserId: user, fetch: io.fetch ?? fetch },
       label: `tenant ${flags.tenant}, user "${user}" (minted with the admin token)`,
-      afterSession: async () => {
+      release: async () => {
         await admin.revokeKey(flags.tenant!, temp.id);
       },
     };

@@ -50,12 +50,7 @@ export function chatCommand(io: CliIo): Command {
         ...(flags.transport === 'ws' ? { WebSocket: (await webSocketClass()) as never } : {}),
       });
       try {
-        let session;
-        try {
-          session = await client.session.get();
-        } finally {
-          await identity.afterSession();
-        }
+        const session = await client.session.get();
         const conversationId = flags.conversation ?? (await client.conversations.create()).id;
         if (!g.json) {
           io.stderr.write(
@@ -74,6 +69,7 @@ export function chatCommand(io: CliIo): Command {
         throw fromSdkError(err, baseUrl);
       } finally {
         client.close();
+        await identity.release();
       }
     });
 }

@@ -24,6 +24,11 @@ export interface DatabaseOptions {
   dataDir: string | null;
   embeddingDimensions?: number;
   pool?: { min: number; max: number };
+  /**
+   * PGlite only: a data directory tarball (`dumpDataDir`) to start from
+   * instead of an empty cluster. Tests load one migrated copy per run.
+   */
+  pgliteTemplate?: Blob;
 }
 
 export interface Database {
@@ -55,12 +60,13 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     }).withUserParams(userParams);
     return { knex, sql: pgSqlClient(knex), kind: 'postgres', close: () => knex.destroy() };
   }
-  return openPglite(opts.dataDir, userParams);
+  return openPglite(opts.dataDir, userParams, opts.pgliteTemplate);
 }
 
 async function openPglite(
   dataDir: string | null,
   userParams: Record<string, unknown>,
+  template?: Blob,
 ): Promise<Database> {
   // Loaded lazily: production never pays for the WASM build.
   const [{ PGlite }, { vector }, { default: ClientPgLite }] = await Promise.all([
@@ -69,7 +75,11 @@ async function openPglite(
     import('knex-pglite'),
   ]);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(template ? { loadDataDir: template } : {}),
+    extensions: { vector },
+  });
   await pglite.exec(SESSION_SETUP);
   const knex = knexFactory({
     client: ClientPgLite as unknown as typeof knexFactory.Client,

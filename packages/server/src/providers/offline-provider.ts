@@ -1,3 +1,5 @@
+import type { Clock } from '../clock/clock.js';
+import { sleep, systemClock } from '../clock/clock.js';
 import { offlineToolStep } from './offline-tool-rules.js';
 import type { ChatProvider, ProviderChunk, ProviderRequest } from './provider.js';
 
@@ -12,7 +14,10 @@ export class OfflineProvider implements ChatProvider {
   readonly id = 'offline';
   readonly offline = true;
 
-  constructor(private readonly wordDelayMs = 0) {}
+  constructor(
+    private readonly wordDelayMs = 0,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   async *stream(req: ProviderRequest): AsyncIterable<ProviderChunk> {
     // Tools: a few fixed rules (offline-tool-rules.ts), never a pretend model.
@@ -32,7 +37,15 @@ export class OfflineProvider implements ChatProvider {
     const words = answer.split(/(?<= )/);
     for (const word of words) {
       if (req.signal.aborted) return;
-      if (this.wordDelayMs > 0) await sleep(this.wordDelayMs, req.signal);
+      // The clock's sleep takes its abort listener off again: one per word would
+      // pile up on the request's signal (MaxListenersExceededWarning at 11 words).
+      if (this.wordDelayMs > 0) {
+        const slept = await sleep(this.clock, this.wordDelayMs, req.signal).then(
+          () => true,
+          () => false,
+        );
+        if (!slept) return;
+      }
       yield { type: 'text', text: word };
     }
     yield {
@@ -41,18 +54,4 @@ export class OfflineProvider implements ChatProvider {
       usage: { inputTokens: 0, outputTokens: 0 },
     };
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }
