@@ -44,9 +44,12 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const knex = knexFactory({
       client: 'pg',
-      // PostgreSQL down must mean a 503 within a second, not a request parked for a minute.
+      // PostgreSQL down must mean a 503 within a second, not a request parked for a
+      // minute: a connection that cannot be made fails the waiting query at once
+      // (knex propagates create errors). A pool that is only busy is waited for longer,
+      // so a burst of turns queues instead of being refused.
       connection: { connectionString: opts.url, connectionTimeoutMillis: 1000 },
-      acquireConnectionTimeout: 1000,
+      acquireConnectionTimeout: 5000,
       pool: {
         ...(opts.pool ?? { min: 2, max: 20 }),
         afterCreate: (

@@ -32,3 +32,11 @@ export const forbidden = (message: string): DomainError => new DomainError('forb
 export function isClientFault(code: ErrorCode): boolean {
   return ERROR_STATUS[code] < 500;
 }
+
+/**
+ * Whether the client may read the error's own message and details: its own
+ * faults, and "unavailable" (our words and a Retry-After, never internals).
+ */
+export function isExposed(code: ErrorCode): boolean {
+  return isClientFault(code) || code === 'service_unavailable';
+}

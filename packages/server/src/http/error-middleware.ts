@@ -1,6 +1,6 @@
 import type { ErrorBody } from '@parley/sdk/protocol';
 import type { Middleware } from 'koa';
-import { DomainError, isClientFault } from '../errors/domain-error.js';
+import { DomainError, isExposed } from '../errors/domain-error.js';
 import { isDependencyDown, serviceUnavailable } from '../errors/unavailable.js';
 import { httpStatusOf } from './errors.js';
 
@@ -17,7 +17,7 @@ export function errorMiddleware(): Middleware {
       }
     } catch (err) {
       const error = toDomainError(err);
-      const expose = isClientFault(error.code);
+      const expose = isExposed(error.code);
       const body: ErrorBody = {
         code: error.code,
         message: expose ? error.message : 'Internal server error',

@@ -7,7 +7,7 @@ import {
 } from '@parley/sdk/protocol';
 import type { WebSocket } from 'ws';
 import type { AppServices } from '../app-services.js';
-import { DomainError, isClientFault } from '../errors/domain-error.js';
+import { DomainError, isExposed } from '../errors/domain-error.js';
 import { isDependencyDown, serviceUnavailable } from '../errors/unavailable.js';
 
 import type { TimerHandle } from '../clock/clock.js';
@@ -98,8 +98,9 @@ export class WsConnection {
   sendError(err: unknown, ref: string | undefined, fatal = false): void {
     const known =
       err instanceof DomainError ? err : isDependencyDown(err) ? serviceUnavailable() : null;
-    const expose = known !== null && isClientFault(known.code);
+    const expose = known !== null && isExposed(known.code);
     if (!expose) this.services.log.error({ err }, 'websocket frame failed');
+    else if (known.code === 'service_unavailable') this.services.log.warn({ err }, 'dependency down');
     const error: ErrorBody = {
       code: known?.code ?? 'internal_error',
       message: expose ? known.message : 'Internal server error',

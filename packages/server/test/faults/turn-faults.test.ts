@@ -208,7 +208,11 @@ suite('streams that survive faults (server processes, PostgreSQL, Redis)', () =>
         },
       );
       expect(refused.status).toBe(503);
-      expect(refused.body.error.code).toBe('service_unavailable');
+      expect(refused.body.error).toMatchObject({
+        code: 'service_unavailable',
+        message: expect.stringMatching(/unavailable/),
+        details: { retryAfter: expect.any(Number) },
+      });
       const ready = await fetch(`${a.url}/readyz`);
       expect(ready.status).toBe(503);
 
