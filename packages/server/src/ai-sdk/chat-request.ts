@@ -66,14 +66,6 @@ export const chatRequestSchema: JsonSchema = {
   },
 };
 
-export const chatRequestExample: ChatRequest = {
-  id: 'Bx3kP9qLm2TzWc7e',
-  messages: [
-    { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'What is the weather in Paris?' }] },
-  ],
-  trigger: 'submit-message',
-};
-
 /** What one request asks of the conversation. */
 export type ChatAsk =
   /** A new user message (also a regenerate: the last user message is sent again). */

@@ -21,8 +21,12 @@ export class UiMessageMapper {
   done = false;
   paused = false;
 
-  constructor(conversationId: string) {
+  /** `known`: tool calls the client already shows (a continuation after approvals). */
+  constructor(conversationId: string, known: readonly string[] = []) {
     this.meta = { conversationId };
+    for (const id of known) this.announced.add(id);
+    // A continuation goes on in the client's open step.
+    if (known.length > 0) this.stepOpen = true;
   }
 
   map(event: ParleyEvent): UiChunk[] {
@@ -166,7 +170,11 @@ export class UiMessageMapper {
     }
     this.end(out);
     const failed = message.status !== 'complete';
-    out.push({ type: 'finish', finishReason: failed ? 'error' : 'stop', messageMetadata: this.metadata() });
+    out.push({
+      type: 'finish',
+      finishReason: failed ? 'error' : 'stop',
+      messageMetadata: this.metadata(),
+    });
     this.done = true;
   }
 }

@@ -17,8 +17,9 @@ export class UiMessageSink implements EventSink {
   constructor(
     private readonly writer: SseWriter,
     conversationId: string,
+    knownToolCalls: readonly string[] = [],
   ) {
-    this.mapper = new UiMessageMapper(conversationId);
+    this.mapper = new UiMessageMapper(conversationId, knownToolCalls);
     this.over = new Promise((r) => (this.resolve = r));
   }
 

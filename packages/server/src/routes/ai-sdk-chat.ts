@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { conversationForChat } from '../ai-sdk/chat-conversation.js';
 import type { ChatRequest } from '../ai-sdk/chat-request.js';
-import { chatRequestExample, chatRequestSchema, readChatRequest } from '../ai-sdk/chat-request.js';
+import { chatRequestSchema, readChatRequest } from '../ai-sdk/chat-request.js';
 import { UI_MESSAGE_STREAM_HEADERS } from '../ai-sdk/ui-message-chunks.js';
 import { uiMessageStreamExample, uiMessageStreamSchema } from '../ai-sdk/ui-message-example.js';
 import { UiMessageSink } from '../ai-sdk/ui-message-sink.js';
@@ -64,7 +64,8 @@ export function aiSdkChatRoutes(deps: {
             if (!(await answerToolApproval(deps, owner, a.toolCallId, a.approved, conversationId)))
               throw notFound('Pending tool approval');
           }
-          return follow(ctx, deps.turns, owner, conversationId, ask.afterSeq);
+          const known = ask.answers.map((a) => a.toolCallId);
+          return follow(ctx, deps.turns, owner, conversationId, ask.afterSeq, known);
         }
         const conversationId = await conversationForChat(store, owner, body.id, 'create');
         const turn = await deps.turns.start({
@@ -115,7 +116,7 @@ async function streamTurn(ctx: Context, turn: RunningTurn): Promise<void> {
   const sink = new UiMessageSink(writer, turn.conversationId);
   const unsubscribe = turn.events.subscribe(sink);
   ctx.res.on('close', () => {
-    if (!ctx.res.writableFinished && !writer.overflowed && !sink.paused) turn.clientGone(writer);
+    if (!ctx.res.writableFinished && !writer.overflowed && !sink.paused) turn.clientGone(sink);
   });
   try {
     await Promise.race([turn.done, sink.over]);
@@ -132,9 +133,10 @@ async function follow(
   owner: Owner,
   conversationId: string,
   afterSeq: number,
+  knownToolCalls: readonly string[] = [],
 ): Promise<void> {
   const writer = new SseWriter(ctx.res);
-  const sink = new UiMessageSink(writer, conversationId);
+  const sink = new UiMessageSink(writer, conversationId, knownToolCalls);
   const following = await turns.follow(owner, conversationId, afterSeq, sink);
   ctx.respond = false;
   writer.open(UI_MESSAGE_STREAM_HEADERS);
