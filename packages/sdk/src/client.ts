@@ -26,7 +26,10 @@ export type ClientOptions = AuthOptions & {
   storage?: Storage;
   storageKey?: string;
   fetch?: typeof fetch;
-  /** Needed for `transport: 'ws'` where there is no global WebSocket (Node 20: the `ws` package). */
+  /**
+   * For `transport: 'ws'`. Default: the platform's WebSocket, or on Node 20 the
+   * optional peer `ws` (loaded only then); pass one to use another.
+   */
   WebSocket?: WebSocketConstructor;
   /** Per request; for streams, until the response starts. Default 60 s. */
   timeoutMs?: number;

@@ -1,4 +1,5 @@
 import type { Http } from './http/http-client.js';
+import type { CallOptions } from './resources/call-options.js';
 import type { RecalledMemoryItem, RecalledPassageItem } from './protocol/events.js';
 import type { Conversation, EndUser, Message, Page } from './protocol/resources.js';
 
@@ -32,23 +33,26 @@ export interface RecallResponse {
 
 export interface MemoriesApi {
   /** Current memories, newest first; pass `nextCursor` back as `cursor`. */
-  list(query?: { limit?: number; cursor?: string }): Promise<Page<Memory>>;
+  list(query?: { limit?: number; cursor?: string }, options?: CallOptions): Promise<Page<Memory>>;
   /** Best matches for `q` (meaning and words), one page. */
-  search(q: string, query?: { limit?: number }): Promise<Memory[]>;
+  search(q: string, query?: { limit?: number }, options?: CallOptions): Promise<Memory[]>;
   update(
     id: string,
     patch: { text?: string; kind?: MemoryKind; importance?: number },
+    options?: CallOptions,
   ): Promise<Memory>;
   /**
    * What a message saying `q` would recall right now (`GET /v1/memories/recall`): the
    * memories and earlier messages the agent would be given. `conversationId`: ask as if
    * in that conversation (its own messages are history, not recall).
    */
-  recall(q: string, options?: { conversationId?: string }): Promise<RecallResponse>;
+  recall(q: string, options?: { conversationId?: string } & CallOptions): Promise<RecallResponse>;
   /** Deletes the memory and the older versions it replaced. */
-  delete(id: string): Promise<void>;
+  delete(id: string, options?: CallOptions): Promise<void>;
   /** Deletes every memory and stops past conversations from being recalled. */
-  forgetAll(): Promise<{ deleted: { memories: number; messageEmbeddings: number } }>;
+  forgetAll(
+    options?: CallOptions,
+  ): Promise<{ deleted: { memories: number; messageEmbeddings: number } }>;
 }
 
 /** `GET /v1/me/export`: everything stored about the user. */
@@ -67,23 +71,28 @@ export interface UserExport {
 }
 
 export interface MeApi {
-  export(): Promise<UserExport>;
+  export(options?: CallOptions): Promise<UserExport>;
 }
 
 export function memoriesApi(http: Http): MemoriesApi {
   const one = (id: string): string => `/v1/memories/${encodeURIComponent(id)}`;
   return {
-    list: (query = {}) => http.json('GET', '/v1/memories', { query }),
-    search: async (q, query = {}) =>
-      (await http.json<Page<Memory>>('GET', '/v1/memories', { query: { ...query, q } })).data,
-    recall: (q, options = {}) =>
-      http.json('GET', '/v1/memories/recall', { query: { q, ...options } }),
-    update: (id, patch) => http.json('PATCH', one(id), { body: patch }),
-    delete: (id) => http.json('DELETE', one(id)),
-    forgetAll: () => http.json('DELETE', '/v1/memories'),
+    list: (query = {}, o = {}) => http.json('GET', '/v1/memories', { query, signal: o.signal }),
+    search: async (q, query = {}, o = {}) =>
+      (
+        await http.json<Page<Memory>>('GET', '/v1/memories', {
+          query: { ...query, q },
+          signal: o.signal,
+        })
+      ).data,
+    recall: (q, { signal, conversationId } = {}) =>
+      http.json('GET', '/v1/memories/recall', { query: { q, conversationId }, signal }),
+    update: (id, patch, o = {}) => http.json('PATCH', one(id), { body: patch, signal: o.signal }),
+    delete: (id, o = {}) => http.json('DELETE', one(id), { signal: o.signal }),
+    forgetAll: (o = {}) => http.json('DELETE', '/v1/memories', { signal: o.signal }),
   };
 }
 
 export function meApi(http: Http): MeApi {
-  return { export: () => http.json('GET', '/v1/me/export') };
+  return { export: (o = {}) => http.json('GET', '/v1/me/export', { signal: o.signal }) };
 }

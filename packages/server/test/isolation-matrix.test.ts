@@ -197,12 +197,9 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/sessions/refresh': { refreshToken: 'rt_forged-refresh-token-0123456789' },
   'POST /v1/accounts/signup': { email: 'newcomer@example.com', password: 'long-enough-pass' },
   'POST /v1/accounts/login': { email: 'victim@example.com', password: 'wrong-password!' },
-  // The victim's conversation id as the chat id: a stranger gets a chat of their own.
-  get 'POST /v1/ai-sdk/chat'() {
-    return {
-      id: victim.conversationId,
-      messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'hello' }] }],
-    };
+  'POST /v1/ai-sdk/chat': {
+    id: 'isolation-chat',
+    messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'hello' }] }],
   },
 };
 const bodyFor = (r: RouteInfo): unknown =>

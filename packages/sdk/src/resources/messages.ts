@@ -1,38 +1,56 @@
 import type { Http } from '../http/http-client.js';
 import type { Message, Page } from '../protocol/resources.js';
 import { MessageStream } from '../streaming/message-stream.js';
+import { resumable } from '../streaming/resume-turn.js';
 import { sseTurn } from '../streaming/sse-turn.js';
 import type { ClientTool } from '../tools/client-tools.js';
 import { autoRun, toolSpecs } from '../tools/client-tools.js';
 import type { ToolsApi } from '../tools/tools-api.js';
 import type { WsTransport } from '../ws/ws-transport.js';
+import type { CallOptions } from './call-options.js';
 
+/** Options of {@link MessagesApi.send}. */
 export interface SendOptions {
   /** `sse` (default): one HTTP request per answer. `ws`: one shared socket for all answers. */
   transport?: 'sse' | 'ws';
+  /** Cancels the answer: the server stops at once and keeps the partial answer. */
   signal?: AbortSignal;
   /** Your id for the message; sending the same one twice is refused (409) instead of stored twice. */
   clientMessageId?: string;
   /** Tools your app runs for this message; those with `execute` are answered for you. */
   clientTools?: ClientTool[];
+  /**
+   * How many times a connection that drops mid-answer is resumed from the
+   * last seq seen (`GET …/stream?afterSeq=`). Default 2; 0 turns it off.
+   */
+  maxResumes?: number;
 }
 
+/** Messages of a conversation, and sending one (the answer streams back). */
 export interface MessagesApi {
   /** Oldest first, after `afterSeq`. */
   list(
     conversationId: string,
     query?: { afterSeq?: number; limit?: number },
+    options?: CallOptions,
   ): Promise<Page<Message>>;
   /** Sends a user message and streams the answer; the request starts immediately. */
   send(conversationId: string, content: string, options?: SendOptions): MessageStream;
+  /**
+   * Stops the answer running in this conversation, wherever it runs (it is
+   * kept as incomplete). `cancelled` is false when nothing was running.
+   */
+  cancel(conversationId: string, options?: CallOptions): Promise<{ cancelled: boolean }>;
 }
 
 export function messagesApi(http: Http, ws: () => WsTransport, tools: ToolsApi): MessagesApi {
+  const path = (id: string, tail: string): string =>
+    `/v1/conversations/${encodeURIComponent(id)}/${tail}`;
+  const cancel: MessagesApi['cancel'] = (conversationId, options = {}) =>
+    http.json('POST', path(conversationId, 'cancel'), { signal: options.signal });
   return {
-    list: (conversationId, query = {}) =>
-      http.json('GET', `/v1/conversations/${encodeURIComponent(conversationId)}/messages`, {
-        query,
-      }),
+    list: (conversationId, query = {}, options = {}) =>
+      http.json('GET', path(conversationId, 'messages'), { query, signal: options.signal }),
     send(conversationId, content, options = {}) {
       const stream = new MessageStream(options.signal);
       const ct = options.clientTools;
@@ -42,10 +60,18 @@ export function messagesApi(http: Http, ws: () => WsTransport, tools: ToolsApi):
         clientTools: ct && toolSpecs(ct),
       };
       if (ct) stream.tap = autoRun(ct, (id, a) => tools.submitResult(conversationId, id, a));
-      void (options.transport === 'ws'
-        ? ws().turn(conversationId, body, stream)
-        : sseTurn(http, conversationId, body, stream));
+      const sink = resumable(http, conversationId, stream, options.maxResumes ?? 2);
+      if (options.transport === 'ws') {
+        void ws().turn(conversationId, body, sink); // the socket sends response.cancel itself
+      } else {
+        // Closing the request is noticed late behind proxies: say it, so the server stops now.
+        stream.signal.addEventListener('abort', () => {
+          if (!stream.answered) cancel(conversationId).catch(() => {});
+        });
+        void sseTurn(http, conversationId, body, sink);
+      }
       return stream;
     },
+    cancel,
   };
 }

@@ -2,6 +2,7 @@ import { APIUserAbortError, errorFor, ParleyError } from '../errors.js';
 import { ERROR_STATUS } from '../protocol/error-codes.js';
 import type {
   ParleyEvent,
+  ParleyEventType,
   ResponseCompletedEvent,
   ResponseFailedEvent,
 } from '../protocol/events.js';
@@ -16,15 +17,22 @@ import type { Message } from '../protocol/resources.js';
 export interface StreamSink {
   readonly signal: AbortSignal;
   readonly answered: boolean;
+  /** The seq of the last event pushed (0 before any): where a resume starts. */
+  readonly lastSeq: number;
   push(event: ParleyEvent): void;
   end(error?: unknown): void;
 }
 
+/** The event of a given type, for {@link MessageStream.on}. */
+export type EventOf<T extends ParleyEventType> = Extract<ParleyEvent, { type: T }>;
+
 /**
- * One answer being streamed. Read it once with `for await`; `text()` and
+ * One answer being streamed. Read it once with `for await` (or
+ * `toReadableStream()`), or listen with `on(type, fn)`; `text()` and
  * `finalMessage()` wait for the end (with or without a reader). `break`,
- * `abort()` or the caller's signal cancel it: the server keeps the partial
- * answer, marked incomplete.
+ * `abort()` or the caller's signal cancel it: the server stops at once and
+ * keeps the partial answer, marked incomplete. A connection that drops
+ * mid-answer is resumed from the last seq seen, with nothing lost or doubled.
  */
 export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
   private readonly controller = new AbortController();
@@ -38,6 +46,8 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
   private readonly done: Promise<void>;
   private settle!: (error?: unknown) => void;
   private readonly detach: () => void;
+  private seq = 0;
+  private readonly listeners: Array<(event: ParleyEvent) => void> = [];
 
   constructor(signal?: AbortSignal) {
     this.done = new Promise<void>((resolve, reject) => {
@@ -58,9 +68,27 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
   /** Sees every event as it arrives, read or not (client tools run from here). */
   tap: ((event: ParleyEvent) => void) | undefined;
 
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /**
+   * Calls `fn` with every event of this type as it arrives (`'*'`: every
+   * event), whether or not the stream is also read. Returns the stream.
+   */
+  on<T extends ParleyEventType>(type: T | '*', fn: (event: EventOf<T>) => void): this {
+    this.listeners.push((e) => {
+      if (type === '*' || e.type === type) fn(e as EventOf<T>);
+    });
+    return this;
+  }
+
   push(event: ParleyEvent): void {
-    if (this.ended) return;
+    // A resumed connection may repeat what arrived before it broke.
+    if (this.ended || event.seq <= this.seq) return;
+    this.seq = event.seq;
     this.tap?.(event);
+    for (const fn of this.listeners) fn(event);
     if (event.type === 'text.delta') this.answer += event.delta;
     if (isTerminalEvent(event)) this.last = event;
     this.queue.push(event);
@@ -106,6 +134,28 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
     throw errorFor(ERROR_STATUS[body.code] ?? 500, {
       ...body,
       details: body.details ?? (last.message ? { message: last.message } : undefined),
+    });
+  }
+
+  /**
+   * The events as a WHATWG `ReadableStream` (for `Response`, pipes, React
+   * server components). Reads the stream, so only once; cancelling it cancels the answer.
+   */
+  toReadableStream(): ReadableStream<ParleyEvent> {
+    const it = this[Symbol.asyncIterator]();
+    return new ReadableStream<ParleyEvent>({
+      async pull(controller) {
+        try {
+          const r = await it.next();
+          if (r.done) controller.close();
+          else controller.enqueue(r.value);
+        } catch (err) {
+          controller.error(err);
+        }
+      },
+      async cancel() {
+        await it.return?.();
+      },
     });
   }
 

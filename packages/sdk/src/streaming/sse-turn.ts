@@ -2,7 +2,7 @@ import { APIConnectionError, isParleyError } from '../errors.js';
 import type { Http } from '../http/http-client.js';
 import type { ParleyEvent } from '../protocol/events.js';
 import type { ClientToolDefinition } from '../protocol/ws-frames.js';
-import type { MessageStream } from './message-stream.js';
+import type { StreamSink } from './message-stream.js';
 import { parseSse } from './sse-parser.js';
 
 export interface SendBody {
@@ -20,7 +20,7 @@ export async function sseTurn(
   http: Http,
   conversationId: string,
   body: SendBody,
-  stream: MessageStream,
+  stream: StreamSink,
 ): Promise<void> {
   try {
     const res = await http.stream(

@@ -14,7 +14,7 @@ import { ERROR_STATUS } from '../protocol/error-codes.js';
 import { isTerminalEvent } from '../protocol/events.js';
 import type { ClientFrame, ServerFrame } from '../protocol/ws-frames.js';
 import { WS_PATH, WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '../protocol/ws-frames.js';
-import type { MessageStream } from '../streaming/message-stream.js';
+import type { StreamSink } from '../streaming/message-stream.js';
 import type { SendBody } from '../streaming/sse-turn.js';
 
 /** Any WebSocket class: the browser's, Node 22's, or the `ws` package's. */
@@ -30,7 +30,7 @@ interface Socket {
 }
 
 interface Turn {
-  stream: MessageStream;
+  stream: StreamSink;
   frame: ClientFrame & { ref: string; conversationId: string };
   retried: boolean;
 }
@@ -54,8 +54,32 @@ function gate(): Gate {
 
 const AUTH_REF = 'auth';
 
+/**
+ * The WebSocket class to use: the one passed, the platform's (browsers,
+ * Node 22+), else the optional peer `ws` (Node 20), loaded only then.
+ */
+async function webSocketClass(given?: WebSocketConstructor): Promise<WebSocketConstructor> {
+  const Ctor = given ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (Ctor) return Ctor;
+  // A variable specifier: browser bundlers leave it alone, and Node resolves it at run time.
+  const name = 'ws';
+  try {
+    const mod = (await import(/* @vite-ignore */ name)) as {
+      WebSocket?: WebSocketConstructor;
+      default?: WebSocketConstructor;
+    };
+    const found = mod.WebSocket ?? mod.default;
+    if (found) return found;
+  } catch {
+    /* not installed: said below */
+  }
+  throw new ParleyError(
+    'No WebSocket here: install the "ws" package (Node 20) or pass { WebSocket } to createClient',
+  );
+}
+
 export interface WsTransport {
-  turn(conversationId: string, body: SendBody, stream: MessageStream): Promise<void>;
+  turn(conversationId: string, body: SendBody, stream: StreamSink): Promise<void>;
   close(): void;
 }
 
@@ -105,12 +129,6 @@ export function createWsTransport(cfg: {
 
   function connect(): Promise<void> {
     if (ready) return ready.promise;
-    const Ctor = cfg.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (!Ctor) {
-      return Promise.reject(
-        new ParleyError('No WebSocket here: pass { WebSocket } (from the "ws" package on Node 20)'),
-      );
-    }
     const g = (ready = gate());
     const timer = cfg.clock.setTimeout(
       () =>
@@ -123,7 +141,7 @@ export function createWsTransport(cfg: {
       () => cfg.clock.clearTimeout(timer),
       () => cfg.clock.clearTimeout(timer),
     );
-    cfg.tokens.token().then((t) => {
+    Promise.all([cfg.tokens.token(), webSocketClass(cfg.WebSocket)]).then(([t, Ctor]) => {
       if (ready !== g) return;
       token = t;
       const s = new Ctor(cfg.baseUrl.replace(/^http/, 'ws') + WS_PATH, [
