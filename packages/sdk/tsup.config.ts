@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     protocol: 'src/protocol/index.ts',
     testing: 'src/testing/index.ts',
+    server: 'src/server/index.ts',
   },
   format: ['esm', 'cjs'],
   // Always emitted: the widget's ESM build type-checks against them.
