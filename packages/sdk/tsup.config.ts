@@ -11,7 +11,8 @@ export default defineConfig({
   // Always emitted: the widget's ESM build type-checks against them.
   dts: true,
   clean: true,
-  sourcemap: true,
+  // No maps in the package: they would ship our sources (and any secret a test fixture held).
+  sourcemap: false,
   target: 'es2022',
   treeshake: true,
 });

@@ -77,22 +77,22 @@ export interface MeApi {
 export function memoriesApi(http: Http): MemoriesApi {
   const one = (id: string): string => `/v1/memories/${encodeURIComponent(id)}`;
   return {
-    list: (query = {}, o = {}) => http.json('GET', '/v1/memories', { query, signal: o.signal }),
-    search: async (q, query = {}, o = {}) =>
+    list: (query = {}, o) => http.json('GET', '/v1/memories', { query, ...o }),
+    search: async (q, query = {}, o) =>
       (
         await http.json<Page<Memory>>('GET', '/v1/memories', {
           query: { ...query, q },
-          signal: o.signal,
+          ...o,
         })
       ).data,
     recall: (q, { signal, conversationId } = {}) =>
       http.json('GET', '/v1/memories/recall', { query: { q, conversationId }, signal }),
-    update: (id, patch, o = {}) => http.json('PATCH', one(id), { body: patch, signal: o.signal }),
-    delete: (id, o = {}) => http.json('DELETE', one(id), { signal: o.signal }),
-    forgetAll: (o = {}) => http.json('DELETE', '/v1/memories', { signal: o.signal }),
+    update: (id, patch, o) => http.json('PATCH', one(id), { body: patch, ...o }),
+    delete: (id, o) => http.json('DELETE', one(id), o),
+    forgetAll: (o) => http.json('DELETE', '/v1/memories', o),
   };
 }
 
 export function meApi(http: Http): MeApi {
-  return { export: (o = {}) => http.json('GET', '/v1/me/export', { signal: o.signal }) };
+  return { export: (o) => http.json('GET', '/v1/me/export', o) };
 }

@@ -21,12 +21,10 @@ export interface ConversationsApi {
 export function conversationsApi(http: Http): ConversationsApi {
   const one = (id: string): string => `/v1/conversations/${encodeURIComponent(id)}`;
   return {
-    create: (body = {}, o = {}) =>
-      http.json('POST', '/v1/conversations', { body, signal: o.signal }),
-    list: (query = {}, o = {}) =>
-      http.json('GET', '/v1/conversations', { query, signal: o.signal }),
-    get: (id, o = {}) => http.json('GET', one(id), { signal: o.signal }),
-    update: (id, body, o = {}) => http.json('PATCH', one(id), { body, signal: o.signal }),
-    delete: (id, o = {}) => http.json('DELETE', one(id), { signal: o.signal }),
+    create: (body = {}, o) => http.json('POST', '/v1/conversations', { body, ...o }),
+    list: (query = {}, o) => http.json('GET', '/v1/conversations', { query, ...o }),
+    get: (id, o) => http.json('GET', one(id), o),
+    update: (id, body, o) => http.json('PATCH', one(id), { body, ...o }),
+    delete: (id, o) => http.json('DELETE', one(id), o),
   };
 }

@@ -1,8 +1,9 @@
+import { APIConnectionError } from '../errors.js';
 import type { Http } from '../http/http-client.js';
+import { backoffMs, sleep } from '../http/retry.js';
 import type { Message, Page } from '../protocol/resources.js';
 import { MessageStream } from '../streaming/message-stream.js';
-import { resumable } from '../streaming/resume-turn.js';
-import { sseTurn } from '../streaming/sse-turn.js';
+import { sseRead } from '../streaming/sse-turn.js';
 import type { ClientTool } from '../tools/client-tools.js';
 import { autoRun, toolSpecs } from '../tools/client-tools.js';
 import type { ToolsApi } from '../tools/tools-api.js';
@@ -46,11 +47,11 @@ export interface MessagesApi {
 export function messagesApi(http: Http, ws: () => WsTransport, tools: ToolsApi): MessagesApi {
   const path = (id: string, tail: string): string =>
     `/v1/conversations/${encodeURIComponent(id)}/${tail}`;
-  const cancel: MessagesApi['cancel'] = (conversationId, options = {}) =>
-    http.json('POST', path(conversationId, 'cancel'), { signal: options.signal });
+  const cancel: MessagesApi['cancel'] = (conversationId, options) =>
+    http.json('POST', path(conversationId, 'cancel'), options);
   return {
-    list: (conversationId, query = {}, options = {}) =>
-      http.json('GET', path(conversationId, 'messages'), { query, signal: options.signal }),
+    list: (conversationId, query = {}, options) =>
+      http.json('GET', path(conversationId, 'messages'), { query, ...options }),
     send(conversationId, content, options = {}) {
       const stream = new MessageStream(options.signal);
       const ct = options.clientTools;
@@ -60,15 +61,35 @@ export function messagesApi(http: Http, ws: () => WsTransport, tools: ToolsApi):
         clientTools: ct && toolSpecs(ct),
       };
       if (ct) stream.tap = autoRun(ct, (id, a) => tools.submitResult(conversationId, id, a));
-      const sink = resumable(http, conversationId, stream, options.maxResumes ?? 2);
+      // A connection that broke mid-answer (whichever transport) is followed on over SSE.
+      const maxResumes = options.maxResumes ?? 2;
+      let resumes = 0;
+      stream.resume = (err) => {
+        if (!(err instanceof APIConnectionError) || !stream.lastSeq || resumes >= maxResumes)
+          return false;
+        void sleep(resumes++ && backoffMs(resumes), stream.signal).then(
+          () =>
+            sseRead(
+              http,
+              'GET',
+              path(conversationId, 'stream'),
+              {
+                query: { afterSeq: stream.lastSeq },
+              },
+              stream,
+            ),
+          () => {}, // aborted: abort() ended the stream
+        );
+        return true;
+      };
       if (options.transport === 'ws') {
-        void ws().turn(conversationId, body, sink); // the socket sends response.cancel itself
+        void ws().turn(conversationId, body, stream); // the socket sends response.cancel itself
       } else {
         // Closing the request is noticed late behind proxies: say it, so the server stops now.
         stream.signal.addEventListener('abort', () => {
           if (!stream.answered) cancel(conversationId).catch(() => {});
         });
-        void sseTurn(http, conversationId, body, sink);
+        void sseRead(http, 'POST', path(conversationId, 'messages'), { body }, stream);
       }
       return stream;
     },

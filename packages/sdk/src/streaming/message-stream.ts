@@ -65,6 +65,12 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
     return this.controller.signal;
   }
 
+  /**
+   * Asked when the stream would end with `error`: true means it is being
+   * resumed (more events and another `end` will come).
+   */
+  resume: ((error: unknown) => boolean) | undefined;
+
   /** Sees every event as it arrives, read or not (client tools run from here). */
   tap: ((event: ParleyEvent) => void) | undefined;
 
@@ -101,7 +107,7 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
   }
 
   end(error?: unknown): void {
-    if (this.ended) return;
+    if (this.ended || (error !== undefined && this.resume?.(error))) return;
     this.ended = true;
     this.error = error;
     this.detach();
@@ -144,18 +150,13 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
   toReadableStream(): ReadableStream<ParleyEvent> {
     const it = this[Symbol.asyncIterator]();
     return new ReadableStream<ParleyEvent>({
+      // A rejected pull errors the ReadableStream with the same typed error.
       async pull(controller) {
-        try {
-          const r = await it.next();
-          if (r.done) controller.close();
-          else controller.enqueue(r.value);
-        } catch (err) {
-          controller.error(err);
-        }
+        const r = await it.next();
+        if (r.done) controller.close();
+        else controller.enqueue(r.value);
       },
-      async cancel() {
-        await it.return?.();
-      },
+      cancel: () => void it.return?.(),
     });
   }
 

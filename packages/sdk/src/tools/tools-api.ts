@@ -36,19 +36,19 @@ export function toolsApi(http: Http): ToolsApi {
   const post = <T>(id: string, path: string, body: object, o: CallOptions = {}): Promise<T> =>
     http.json<T>('POST', `/v1/conversations/${encodeURIComponent(id)}/${path}`, {
       body,
-      signal: o.signal,
+      ...o,
     });
   return {
     approve: (id, toolCallId, approved, o) =>
       post(id, 'tool-approvals', { toolCallId, approved }, o),
     submitResult: (id, toolCallId, answer, o) =>
       post(id, 'tool-results', { toolCallId, ...answer }, o),
-    pendingApprovals: async (id, o = {}) =>
+    pendingApprovals: async (id, o) =>
       (
         await http.json<{ data: PendingApproval[] }>(
           'GET',
           `/v1/conversations/${encodeURIComponent(id)}/pending-approvals`,
-          { signal: o.signal },
+          o,
         )
       ).data,
   };

@@ -73,9 +73,7 @@ async function webSocketClass(given?: WebSocketConstructor): Promise<WebSocketCo
   } catch {
     /* not installed: said below */
   }
-  throw new ParleyError(
-    'No WebSocket here: install the "ws" package (Node 20) or pass { WebSocket } to createClient',
-  );
+  throw new ParleyError('No WebSocket here: install "ws" (Node 20) or pass { WebSocket }');
 }
 
 export interface WsTransport {

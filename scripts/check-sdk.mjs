@@ -1,0 +1,97 @@
+// The @parley/sdk package as users install it: publint and "are the types
+// wrong" clean, each entry within its gzip budget, and `npm pack` holding
+// exactly the built files. Run by `npm test` (after the build) and in CI.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const pkgDir = path.join(root, 'packages/sdk');
+const pkg = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+const problems = [];
+
+/** Minified + gzip bytes, bundled as a user's bundler would (size-limit's method). */
+const BUDGETS = {
+  '.': { file: 'dist/index.js', maxGzip: 6 * 1024 },
+  './protocol': { file: 'dist/protocol.js', maxGzip: 1024 },
+  './testing': { file: 'dist/testing.js', maxGzip: 8 * 1024 },
+  './server': { file: 'dist/server.js', maxGzip: 2 * 1024 },
+};
+
+if (!existsSync(path.join(pkgDir, 'dist/index.js'))) {
+  console.error('packages/sdk/dist is missing: run `npm run build -w @parley/sdk` first');
+  process.exit(1);
+}
+
+// 1. publint: exports map, files, module formats.
+const lint = await publint({ pkgDir, level: 'suggestion', strict: true });
+for (const m of lint.messages) problems.push(`publint ${m.type}: ${formatMessage(m, pkg)}`);
+
+// 2. Are the types wrong: every entry resolves to the right types under node10/node16/bundler.
+try {
+  execFileSync(path.join(root, 'node_modules/.bin/attw'), ['--pack', pkgDir, '--format', 'ascii'], {
+    cwd: root,
+    stdio: 'pipe',
+  });
+} catch (err) {
+  problems.push(`attw:\n${err.stdout?.toString() ?? err}`);
+}
+
+// 3. Size budgets.
+const sizes = [];
+for (const [entry, { file, maxGzip }] of Object.entries(BUDGETS)) {
+  if (!pkg.exports[entry])
+    problems.push(`budget names ${entry}, which package.json does not export`);
+  const out = await build({
+    entryPoints: [path.join(pkgDir, file)],
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'esm',
+    platform: entry === './server' ? 'node' : 'browser',
+    external: ['ws', 'node:*'],
+    logLevel: 'silent',
+  });
+  const bytes = out.outputFiles[0].contents;
+  const gzip = gzipSync(bytes, { level: 9 }).length;
+  sizes.push({ entry, minified: bytes.length, gzip, budget: maxGzip });
+  if (gzip > maxGzip) problems.push(`${entry}: ${gzip} B gzip, over its budget of ${maxGzip} B`);
+}
+for (const entry of Object.keys(pkg.exports)) {
+  if (entry !== './package.json' && !BUDGETS[entry]) problems.push(`${entry} has no size budget`);
+}
+
+// 4. npm pack: built code and types only — no sources, tests, maps or stray files.
+const [packed] = JSON.parse(
+  execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: pkgDir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }),
+);
+const files = packed.files.map((f) => f.path).sort();
+const allowed = /^(package\.json|README\.md|LICENSE|dist\/[\w-]+\.(js|cjs|d\.ts|d\.cts))$/;
+for (const f of files) if (!allowed.test(f)) problems.push(`npm pack would ship ${f}`);
+const targets = JSON.stringify(pkg.exports).match(/\.\/dist\/[^"]+/g) ?? [];
+for (const t of targets) {
+  if (!files.includes(t.slice(2))) problems.push(`npm pack lacks ${t}, named in exports`);
+}
+if (!files.includes('README.md')) problems.push('npm pack lacks README.md');
+
+console.log('@parley/sdk entry sizes (bundled, minified):');
+for (const s of sizes) {
+  console.log(
+    `  ${s.entry.padEnd(11)} ${s.gzip} B = ${(s.gzip / 1024).toFixed(2)} KiB gzip (budget ${(s.budget / 1024).toFixed(0)} KiB), ${(s.minified / 1024).toFixed(1)} KiB min`,
+  );
+}
+console.log(`npm pack: ${files.length} files, ${(packed.size / 1024).toFixed(1)} KiB`);
+if (problems.length) {
+  console.error(`\ncheck:sdk found ${problems.length} problem(s):\n- ${problems.join('\n- ')}`);
+  process.exit(1);
+}
+console.log('check:sdk: publint, attw, size budgets and pack contents are clean');
