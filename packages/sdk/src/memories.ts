@@ -1,26 +1,16 @@
 import type { Http } from './http/http-client.js';
 import type { CallOptions } from './resources/call-options.js';
 import type { RecalledMemoryItem, RecalledPassageItem } from './protocol/events.js';
-import type { Conversation, EndUser, Message, Page } from './protocol/resources.js';
+import type {
+  Conversation,
+  EndUser,
+  Memory,
+  MemoryKind,
+  Message,
+  Page,
+} from './protocol/resources.js';
 
-export type MemoryKind = 'fact' | 'preference' | 'event' | 'goal';
-
-/** Something the agent remembers about the signed-in user. */
-export interface Memory {
-  id: string;
-  /** Third person and self-contained, e.g. "User lives in Lisbon". */
-  text: string;
-  kind: MemoryKind | (string & {});
-  /** 0..1; decays while unused. */
-  importance: number;
-  accessCount: number;
-  lastAccessedAt: string | null;
-  /** The messages it was learned from. */
-  sourceMessageIds: string[];
-  expiresAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { Memory, MemoryKind } from './protocol/resources.js';
 
 /** What a turn would recall for a text: the same memories and passages `memory.recalled` shows. */
 export interface RecallResponse {

@@ -60,3 +60,22 @@ export interface TurnResult {
   message: Message;
   response: Message;
 }
+
+export type MemoryKind = 'fact' | 'preference' | 'event' | 'goal';
+
+/** Something the agent remembers about the signed-in user. */
+export interface Memory {
+  id: string;
+  /** Third person and self-contained, e.g. "User lives in Lisbon". */
+  text: string;
+  kind: MemoryKind | (string & {});
+  /** 0..1; decays while unused. */
+  importance: number;
+  accessCount: number;
+  lastAccessedAt: string | null;
+  /** The messages it was learned from. */
+  sourceMessageIds: string[];
+  expiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
