@@ -1,6 +1,7 @@
 // The @parley/sdk package as users install it: publint and "are the types
-// wrong" clean, each entry within its gzip budget, and `npm pack` holding
-// exactly the built files. Run by `npm test` (after the build) and in CI.
+// wrong" clean, each entry within its gzip budget, `npm pack` holding
+// exactly the built files, and TSDoc on every public symbol. Run by
+// `npm test` (after the build) and so in CI.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -83,6 +84,16 @@ for (const t of targets) {
 }
 if (!files.includes('README.md')) problems.push('npm pack lacks README.md');
 
+// 5. TSDoc on every public symbol: typedoc's validation, warnings as errors (typedoc.json).
+try {
+  execFileSync(path.join(root, 'node_modules/.bin/typedoc'), ['--emit', 'none'], {
+    cwd: pkgDir,
+    stdio: 'pipe',
+  });
+} catch (err) {
+  problems.push(`typedoc (undocumented or unexported public symbols):\n${err.stdout ?? err}`);
+}
+
 console.log('@parley/sdk entry sizes (bundled, minified):');
 for (const s of sizes) {
   console.log(
@@ -94,4 +105,4 @@ if (problems.length) {
   console.error(`\ncheck:sdk found ${problems.length} problem(s):\n- ${problems.join('\n- ')}`);
   process.exit(1);
 }
-console.log('check:sdk: publint, attw, size budgets and pack contents are clean');
+console.log('check:sdk: publint, attw, size budgets, pack contents and TSDoc are clean');

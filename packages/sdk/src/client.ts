@@ -19,6 +19,7 @@ import { memoryStorage } from './session/storage.js';
 import type { WebSocketConstructor, WsTransport } from './ws/ws-transport.js';
 import { createWsTransport } from './ws/ws-transport.js';
 
+/** Options of {@link createClient}: the server, how to authenticate, and transport settings. */
 export type ClientOptions = AuthOptions & {
   /** The Parley server, e.g. `https://chat.example.com`. */
   baseUrl: string;
@@ -42,9 +43,12 @@ export type ClientOptions = AuthOptions & {
   clock?: Clock;
 };
 
+/** A Parley client: one session, its conversations, messages, memories and tools. */
 export interface ParleyClient {
   session: {
+    /** The current session, started or refreshed as needed. */
     get(): Promise<SessionTokens>;
+    /** Forgets the session here (the server keeps it until it expires). */
     clear(): Promise<void>;
     /** Ends this login on the server (its refresh token stops working) and forgets it here. */
     logout(): Promise<void>;
@@ -69,6 +73,7 @@ export interface ParleyClient {
   close(): void;
 }
 
+/** Creates a client for one Parley server and one end-user session (zero dependencies). */
 export function createClient(options: ClientOptions): ParleyClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 60_000;

@@ -21,11 +21,13 @@ export interface RecallResponse {
   degraded: null | 'embedding' | 'search';
 }
 
+/** What the agent remembers about the signed-in user. */
 export interface MemoriesApi {
   /** Current memories, newest first; pass `nextCursor` back as `cursor`. */
   list(query?: { limit?: number; cursor?: string }, options?: CallOptions): Promise<Page<Memory>>;
   /** Best matches for `q` (meaning and words), one page. */
   search(q: string, query?: { limit?: number }, options?: CallOptions): Promise<Memory[]>;
+  /** Edits a memory (the old version is kept in the export's history). */
   update(
     id: string,
     patch: { text?: string; kind?: MemoryKind; importance?: number },
@@ -60,7 +62,9 @@ export interface UserExport {
   memories: (Memory & { invalidatedAt: string | null; supersededBy: string | null })[];
 }
 
+/** The signed-in user's own data. */
 export interface MeApi {
+  /** Everything stored about the user (GDPR export). */
   export(options?: CallOptions): Promise<UserExport>;
 }
 

@@ -4,6 +4,7 @@ import type { CallOptions } from './call-options.js';
 
 /** The signed-in user's conversations. */
 export interface ConversationsApi {
+  /** Starts a conversation. */
   create(
     body?: { title?: string; metadata?: Record<string, unknown> },
     options?: CallOptions,
@@ -13,8 +14,11 @@ export interface ConversationsApi {
     query?: { limit?: number; cursor?: string },
     options?: CallOptions,
   ): Promise<Page<Conversation>>;
+  /** One conversation (404 when it is not yours). */
   get(id: string, options?: CallOptions): Promise<Conversation>;
+  /** Renames a conversation. */
   update(id: string, body: { title: string }, options?: CallOptions): Promise<Conversation>;
+  /** Deletes a conversation and its messages. */
   delete(id: string, options?: CallOptions): Promise<void>;
 }
 

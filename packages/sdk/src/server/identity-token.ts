@@ -12,7 +12,9 @@ export interface IdentitySecret {
 export interface IdentityUser {
   /** Your own id for the user (the token's `sub`). */
   id: string;
+  /** Shown to the agent and in the admin tools. */
   name?: string;
+  /** The user's email address. */
   email?: string;
   /** Up to 50 attributes the agent may use (plan, locale, …). */
   traits?: Record<string, unknown>;

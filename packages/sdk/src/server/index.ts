@@ -12,4 +12,4 @@ export {
   WEBHOOK_HEADERS,
   WebhookVerificationError,
 } from './webhook-signature.js';
-export type { VerifyWebhookOptions } from './webhook-signature.js';
+export type { VerifyWebhookOptions, WebhookHeaders } from './webhook-signature.js';

@@ -10,6 +10,7 @@ export const WEBHOOK_HEADERS = {
 
 /** Thrown by {@link verifyWebhook}; `reason` says which check failed. */
 export class WebhookVerificationError extends Error {
+  /** Which check failed. */
   readonly reason: 'missing_headers' | 'stale_timestamp' | 'bad_signature';
   constructor(reason: WebhookVerificationError['reason'], message: string) {
     super(message);
@@ -31,9 +32,10 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-type HeaderBag = Headers | Record<string, string | string[] | undefined>;
+/** Request headers as Node (`req.headers`) or fetch (`Headers`) give them. */
+export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
 
-function header(headers: HeaderBag, name: string): string | undefined {
+function header(headers: WebhookHeaders, name: string): string | undefined {
   if (typeof (headers as Headers).get === 'function')
     return (headers as Headers).get(name) ?? undefined;
   const bag = headers as Record<string, string | string[] | undefined>;
@@ -52,7 +54,7 @@ function header(headers: HeaderBag, name: string): string | undefined {
 export function verifyWebhook<T = unknown>(
   secret: string,
   rawBody: string | Uint8Array,
-  headers: HeaderBag,
+  headers: WebhookHeaders,
   options: VerifyWebhookOptions = {},
 ): T {
   const body = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');

@@ -14,6 +14,7 @@ import type { Message } from '../protocol/resources.js';
  * error if it broke before the answer). It ends when the server is done with
  * the turn, so the next message can be sent as soon as a reader's loop exits.
  */
+/** @internal */
 export interface StreamSink {
   readonly signal: AbortSignal;
   readonly answered: boolean;
@@ -89,6 +90,7 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
     return this;
   }
 
+  /** @internal Called by the transport with each event. */
   push(event: ParleyEvent): void {
     // A resumed connection may repeat what arrived before it broke.
     if (this.ended || event.seq <= this.seq) return;
@@ -106,6 +108,7 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
     return this.last !== undefined;
   }
 
+  /** @internal Called by the transport when the stream is over. */
   end(error?: unknown): void {
     if (this.ended || (error !== undefined && this.resume?.(error))) return;
     this.ended = true;
@@ -160,6 +163,7 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
     });
   }
 
+  /** Reads the events in order; `break` cancels the answer. Only once per stream. */
   [Symbol.asyncIterator](): AsyncIterator<ParleyEvent> {
     if (this.read) throw new ParleyError('A message stream can only be read once');
     this.read = true;

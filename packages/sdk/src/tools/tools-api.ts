@@ -12,6 +12,7 @@ export interface PendingApproval {
   requestedAt: string | null;
 }
 
+/** Answers to a paused turn: tool approvals and client-side tool results. */
 export interface ToolsApi {
   /** Answers a `tool.approval_requested` event: the paused turn runs the tool, or tells the model it was denied. */
   approve(
