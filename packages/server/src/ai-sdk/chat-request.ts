@@ -71,7 +71,13 @@ export type ChatAsk =
   /** A new user message (also a regenerate: the last user message is sent again). */
   | { kind: 'message'; content: string; clientMessageId: string | null }
   /** The user answered tool approvals: the paused answer goes on. */
-  | { kind: 'approvals'; answers: { toolCallId: string; approved: boolean }[]; afterSeq: number };
+  | { kind: 'approvals'; answers: ApprovalAnswer[]; afterSeq: number };
+
+/** The user's answer to one tool approval. */
+export interface ApprovalAnswer {
+  toolCallId: string;
+  approved: boolean;
+}
 
 /**
  * The server keeps the conversation's history; of the client's copy only

@@ -38,6 +38,7 @@ export type UiChunk =
   | { type: 'tool-approval-request'; approvalId: string; toolCallId: string }
   | { type: 'tool-output-available'; toolCallId: string; output: unknown; dynamic: true }
   | { type: 'tool-output-error'; toolCallId: string; errorText: string; dynamic: true }
+  | { type: 'tool-output-denied'; toolCallId: string }
   | { type: `data-${string}`; id?: string; data: unknown; transient?: boolean }
   | { type: 'message-metadata'; messageMetadata: ParleyMessageMetadata }
   | {

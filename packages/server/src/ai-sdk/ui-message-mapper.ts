@@ -1,4 +1,5 @@
 import type { Message, ParleyEvent } from '@parley/sdk/protocol';
+import type { ApprovalAnswer } from './chat-request.js';
 import type { ParleyMessageMetadata, UiChunk } from './ui-message-chunks.js';
 
 /**
@@ -21,12 +22,17 @@ export class UiMessageMapper {
   done = false;
   paused = false;
 
-  /** `known`: tool calls the client already shows (a continuation after approvals). */
-  constructor(conversationId: string, known: readonly string[] = []) {
+  private readonly denied = new Set<string>();
+
+  /** `answered`: approvals the client just sent (a continuation): it already shows those calls. */
+  constructor(conversationId: string, answered: readonly ApprovalAnswer[] = []) {
     this.meta = { conversationId };
-    for (const id of known) this.announced.add(id);
+    for (const a of answered) {
+      this.announced.add(a.toolCallId);
+      if (!a.approved) this.denied.add(a.toolCallId);
+    }
     // A continuation goes on in the client's open step.
-    if (known.length > 0) this.stepOpen = true;
+    if (answered.length > 0) this.stepOpen = true;
   }
 
   map(event: ParleyEvent): UiChunk[] {
@@ -91,6 +97,10 @@ export class UiMessageMapper {
       case 'tool.completed':
         this.begin(event.responseId, out);
         this.closeText(out);
+        if (this.denied.has(event.toolCallId)) {
+          out.push({ type: 'tool-output-denied', toolCallId: event.toolCallId });
+          break;
+        }
         out.push(
           event.status === 'ok'
             ? {

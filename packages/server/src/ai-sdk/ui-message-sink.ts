@@ -1,5 +1,6 @@
 import type { ParleyEvent } from '@parley/sdk/protocol';
 import type { SseWriter } from '../http/sse-writer.js';
+import type { ApprovalAnswer } from './chat-request.js';
 import type { EventSink } from '../turns/turn-event-log.js';
 import { UiMessageMapper } from './ui-message-mapper.js';
 
@@ -17,9 +18,9 @@ export class UiMessageSink implements EventSink {
   constructor(
     private readonly writer: SseWriter,
     conversationId: string,
-    knownToolCalls: readonly string[] = [],
+    answered: readonly ApprovalAnswer[] = [],
   ) {
-    this.mapper = new UiMessageMapper(conversationId, knownToolCalls);
+    this.mapper = new UiMessageMapper(conversationId, answered);
     this.over = new Promise((r) => (this.resolve = r));
   }
 

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { conversationForChat } from '../ai-sdk/chat-conversation.js';
-import type { ChatRequest } from '../ai-sdk/chat-request.js';
+import type { ApprovalAnswer, ChatRequest } from '../ai-sdk/chat-request.js';
 import { chatRequestSchema, readChatRequest } from '../ai-sdk/chat-request.js';
 import { UI_MESSAGE_STREAM_HEADERS } from '../ai-sdk/ui-message-chunks.js';
 import { uiMessageStreamExample, uiMessageStreamSchema } from '../ai-sdk/ui-message-example.js';
@@ -64,8 +64,7 @@ export function aiSdkChatRoutes(deps: {
             if (!(await answerToolApproval(deps, owner, a.toolCallId, a.approved, conversationId)))
               throw notFound('Pending tool approval');
           }
-          const known = ask.answers.map((a) => a.toolCallId);
-          return follow(ctx, deps.turns, owner, conversationId, ask.afterSeq, known);
+          return follow(ctx, deps.turns, owner, conversationId, ask.afterSeq, ask.answers);
         }
         const conversationId = await conversationForChat(store, owner, body.id, 'create');
         const turn = await deps.turns.start({
@@ -133,10 +132,10 @@ async function follow(
   owner: Owner,
   conversationId: string,
   afterSeq: number,
-  knownToolCalls: readonly string[] = [],
+  answered: readonly ApprovalAnswer[] = [],
 ): Promise<void> {
   const writer = new SseWriter(ctx.res);
-  const sink = new UiMessageSink(writer, conversationId, knownToolCalls);
+  const sink = new UiMessageSink(writer, conversationId, answered);
   const following = await turns.follow(owner, conversationId, afterSeq, sink);
   ctx.respond = false;
   writer.open(UI_MESSAGE_STREAM_HEADERS);

@@ -145,6 +145,29 @@ describe('POST /v1/ai-sdk/chat with the ai package', () => {
     expect(textOf(message)).toContain('42');
   });
 
+  it('a denied approval shows as output-denied, and the tool never runs', async () => {
+    await useModel('offline:offline');
+    const u = await newUser();
+    const id = chatId();
+    const { chat, finished } = chatFor(u, id, true);
+    await chat.sendMessage({ text: '5*5' });
+    const tool = chat.messages[1]!.parts.find((p) => p.type === 'dynamic-tool');
+    const done = finished();
+    await chat.addToolApprovalResponse({
+      id: (tool as { approval: { id: string } }).approval.id,
+      approved: false,
+    });
+    const message = await done;
+    expect(message.parts.filter((p) => p.type === 'dynamic-tool')).toMatchObject([
+      { toolName: 'calculator', state: 'output-denied' },
+    ]);
+    expect(textOf(message)).toContain('denied');
+    const [exec] = await t.db
+      .knex('tool_executions')
+      .where({ conversation_id: derivedConversationId(u, id) });
+    expect(exec).toMatchObject({ status: 'denied', result: null });
+  });
+
   it('resumeStream follows a running answer from its start, through Parley’s resume', async () => {
     await useModel('gated:test');
     gated.reset();
