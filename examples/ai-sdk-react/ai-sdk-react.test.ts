@@ -35,6 +35,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('examples/ai-sdk-react', () => 
     ]);
     t = await startTestApp({
       providers: new ProviderRegistry().register(new OfflineProvider(0)).register(gated),
+      // A reloading page gets its answer back: the server keeps it going meanwhile.
+      config: { resumeGraceMs: 60_000 },
     });
     site = http.createServer();
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
@@ -86,7 +88,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('examples/ai-sdk-react', () => 
 
   it('streams an answer into useChat from another origin', async () => {
     await useModel('offline:offline');
-    const page = await browser.newPage();
+    const page = await (await browser.newContext()).newPage();
     const errors = watchPageErrors(page);
     await page.goto(`${siteUrl}/`);
     await send(page, 'Hello from React');
@@ -95,12 +97,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('examples/ai-sdk-react', () => 
     await page.locator('main[data-status="ready"]').waitFor();
     expect(await page.locator('.msg.user').textContent()).toBe('Hello from React');
     expect(errors).toEqual([]);
-    await page.close();
+    await page.context().close();
   });
 
   it('asks before running a tool, and answers after Approve', async () => {
     await useModel('offline:offline');
-    const page = await browser.newPage();
+    const page = await (await browser.newContext()).newPage();
     const errors = watchPageErrors(page);
     await page.goto(`${siteUrl}/`);
     await send(page, '6*7');
@@ -113,13 +115,35 @@ describe.skipIf(!hasChromium && !process.env.CI)('examples/ai-sdk-react', () => 
     expect(await page.locator('.msg.assistant').textContent()).toContain('42');
     expect(await page.locator('.tool').count()).toBe(1);
     expect(errors).toEqual([]);
-    await page.close();
+    await page.context().close();
+  });
+
+  it('a reload mid-answer shows the history and resumes the running answer', async () => {
+    await useModel('gated:test');
+    gated.reset();
+    const page = await (await browser.newContext()).newPage();
+    const errors = watchPageErrors(page);
+    await page.goto(`${siteUrl}/`);
+    await send(page, 'Keep going');
+    await page.locator('.msg.assistant').filter({ hasText: 'Hello' }).waitFor({ timeout: 15_000 });
+    await page.reload();
+    // The stored user message, then the running answer from its start (resumeStream).
+    await page.locator('.msg.user').filter({ hasText: 'Keep going' }).waitFor();
+    await page.locator('.msg.assistant').filter({ hasText: 'Hello' }).waitFor({ timeout: 15_000 });
+    await page.locator('main[data-status="streaming"]').waitFor();
+    gated.release();
+    await page.locator('.msg.assistant').filter({ hasText: 'Hello world' }).waitFor();
+    await page.locator('main[data-status="ready"]').waitFor();
+    expect(await page.locator('.msg').allTextContents()).toEqual(['Keep going', 'Hello world']);
+    // The first page's request was cut by the reload; nothing else failed.
+    expect(errors.filter((e) => !/\/v1\/ai-sdk\/chat net::ERR_ABORTED/.test(e))).toEqual([]);
+    await page.context().close();
   });
 
   it('Stop cancels the answer on the server, which keeps it as incomplete', async () => {
     await useModel('gated:test');
     gated.reset();
-    const page = await browser.newPage();
+    const page = await (await browser.newContext()).newPage();
     const errors = watchPageErrors(page);
     await page.goto(`${siteUrl}/`);
     await send(page, 'Tell me a long story');
@@ -136,6 +160,6 @@ describe.skipIf(!hasChromium && !process.env.CI)('examples/ai-sdk-react', () => 
     // Stopping aborts the request on purpose; nothing else may fail.
     expect(errors.filter((e) => !/\/v1\/ai-sdk\/chat net::ERR_ABORTED/.test(e))).toEqual([]);
     gated.release();
-    await page.close();
+    await page.context().close();
   });
 });

@@ -8,8 +8,16 @@ import { useState } from 'react';
 import { createRoot } from 'react-dom/client';
 
 const { url, publishableKey } = window.PARLEY;
-// Keeps and refreshes the visitor's session; any backend-issued token works too.
-const parley = createClient({ baseUrl: url, publishableKey, storage: localStorage });
+// Keeps (across reloads) and refreshes the visitor's session; a backend-issued token works too.
+const parley = createClient({
+  baseUrl: url,
+  publishableKey,
+  storage: {
+    get: (key) => localStorage.getItem(key),
+    set: (key, value) => localStorage.setItem(key, value),
+    remove: (key) => localStorage.removeItem(key),
+  },
+});
 
 const transport = new DefaultChatTransport({
   api: `${url}/v1/ai-sdk/chat`,
@@ -40,9 +48,13 @@ function Part({ part, onApprove }) {
   );
 }
 
-function Chat() {
+function Chat({ id, history }) {
   const [input, setInput] = useState('');
   const { messages, sendMessage, status, stop, error, addToolApprovalResponse } = useChat({
+    id,
+    messages: history,
+    // After a reload: the answer still being written continues where Parley has it.
+    resume: history.length > 0,
     transport,
     // Approvals go back to the server by themselves, as in any AI SDK app.
     sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
@@ -52,6 +64,9 @@ function Chat() {
   return (
     <main data-status={status}>
       <h1>AI SDK × Parley</h1>
+      <button type="button" onClick={newChat}>
+        New chat
+      </button>
       <ul aria-label="Messages">
         {messages.map((m) => (
           <li key={m.id} className={`msg ${m.role}`}>
@@ -77,7 +92,15 @@ function Chat() {
           disabled={busy}
         />
         {busy ? (
-          <button type="button" onClick={() => void stop()}>
+          <button
+            type="button"
+            onClick={() => {
+              // stop() closes the stream, which Parley cannot tell from a reload (it would keep
+              // the answer going for a reconnect); cancel says "stop now".
+              void parley.messages.cancel(id);
+              void stop();
+            }}
+          >
             Stop
           </button>
         ) : (
@@ -88,4 +111,34 @@ function Chat() {
   );
 }
 
-createRoot(document.getElementById('root')).render(<Chat />);
+const CHAT_KEY = 'parley.chat';
+
+function newChat() {
+  localStorage.removeItem(CHAT_KEY);
+  location.reload();
+}
+
+/**
+ * The chat id is a Parley conversation's id, kept across reloads; its
+ * stored messages are the chat's history (useChat keeps none of its own).
+ */
+async function openChat() {
+  const saved = localStorage.getItem(CHAT_KEY);
+  if (saved) {
+    try {
+      const page = await parley.messages.list(saved, { limit: 100 });
+      const history = page.data
+        .filter((m) => m.role === 'user' || m.role === 'assistant')
+        .map((m) => ({ id: m.id, role: m.role, parts: [{ type: 'text', text: m.content }] }));
+      return { id: saved, history };
+    } catch {
+      localStorage.removeItem(CHAT_KEY); // gone, or another visitor's: start over
+    }
+  }
+  const { id } = await parley.conversations.create();
+  localStorage.setItem(CHAT_KEY, id);
+  return { id, history: [] };
+}
+
+const { id, history } = await openChat();
+createRoot(document.getElementById('root')).render(<Chat id={id} history={history} />);

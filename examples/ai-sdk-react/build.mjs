@@ -12,7 +12,7 @@ export async function buildExample({ minify = true } = {}) {
     outfile: path.join(here, 'dist/app.js'),
     bundle: true,
     minify,
-    format: 'iife',
+    format: 'esm',
     platform: 'browser',
     target: 'es2022',
     jsx: 'automatic',

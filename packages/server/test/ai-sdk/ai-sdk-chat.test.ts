@@ -196,7 +196,7 @@ describe('POST /v1/ai-sdk/chat with the ai package', () => {
     expect(second.chat.messages).toHaveLength(1);
   });
 
-  it('stop() cancels the answer on the server, kept as incomplete', async () => {
+  it('stop() closes the stream; with no resume grace the server cancels at once, kept as incomplete', async () => {
     await useModel('gated:test');
     gated.reset();
     const u = await newUser();
