@@ -22,17 +22,17 @@ export function derivedConversationId(owner: Owner, chatId: string): string {
 /**
  * The conversation a chat id names: the caller's own conversation when the
  * id is one (a chat opened on a Parley conversation), else the derived one —
- * created on the first message (`create`), a 404 before that.
+ * created on the first message (`create`; `created` says it was), a 404 before that.
  */
 export async function conversationForChat(
   store: ConversationStore,
   owner: Owner,
   chatId: string,
   mode: 'create' | 'existing',
-): Promise<string> {
-  if (isUuid(chatId) && (await store.exists(chatId))) return chatId;
+): Promise<{ id: string; created: boolean }> {
+  if (isUuid(chatId) && (await store.exists(chatId))) return { id: chatId, created: false };
   const id = derivedConversationId(owner, chatId);
   const found = mode === 'create' ? await store.ensure(id) : await store.exists(id);
   if (!found) throw notFound('Chat');
-  return id;
+  return { id, created: found === 'created' };
 }

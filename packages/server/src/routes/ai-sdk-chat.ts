@@ -59,20 +59,31 @@ export function aiSdkChatRoutes(deps: {
         const ask = readChatRequest(body);
         const store = deps.conversations(owner);
         if (ask.kind === 'approvals') {
-          const conversationId = await conversationForChat(store, owner, body.id, 'existing');
+          const { id: conversationId } = await conversationForChat(
+            store,
+            owner,
+            body.id,
+            'existing',
+          );
           for (const a of ask.answers) {
             if (!(await answerToolApproval(deps, owner, a.toolCallId, a.approved, conversationId)))
               throw notFound('Pending tool approval');
           }
           return follow(ctx, deps.turns, owner, conversationId, ask.afterSeq, ask.answers);
         }
-        const conversationId = await conversationForChat(store, owner, body.id, 'create');
-        const turn = await deps.turns.start({
-          ...owner,
-          conversationId,
-          content: ask.content,
-          clientMessageId: ask.clientMessageId,
-        });
+        const chat = await conversationForChat(store, owner, body.id, 'create');
+        const turn = await deps.turns
+          .start({
+            ...owner,
+            conversationId: chat.id,
+            content: ask.content,
+            clientMessageId: ask.clientMessageId,
+          })
+          .catch(async (err: unknown) => {
+            // A refused first message (limits, quota) leaves no empty chat behind.
+            if (chat.created) await store.remove(chat.id).catch(() => {});
+            throw err;
+          });
         ctx.set(turn.limitHeaders);
         await streamTurn(ctx, turn);
       },
@@ -95,7 +106,12 @@ export function aiSdkChatRoutes(deps: {
         const user = ctx.state.user!;
         const owner = { tenantId: user.tenantId, userId: user.userId };
         const store = deps.conversations(owner);
-        const conversationId = await conversationForChat(store, owner, params.id, 'existing');
+        const { id: conversationId } = await conversationForChat(
+          store,
+          owner,
+          params.id,
+          'existing',
+        );
         const from = await deps.turns.runningAnswerFrom(owner, conversationId);
         if (from === null) {
           ctx.status = 204;

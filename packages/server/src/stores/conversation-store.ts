@@ -17,9 +17,9 @@ export interface ConversationStore {
   get(id: string): Promise<Conversation>;
   /**
    * The owner's conversation with this id, created first if there is none.
-   * False when the id is taken by someone else's conversation (a 404 to the caller).
+   * Null when the id is taken by someone else's conversation (a 404 to the caller).
    */
-  ensure(id: string): Promise<boolean>;
+  ensure(id: string): Promise<'created' | 'existing' | null>;
   /** True when this owner has the conversation (never throws for a malformed id). */
   exists(id: string): Promise<boolean>;
   rename(id: string, title: string): Promise<Conversation>;
@@ -46,11 +46,13 @@ export function conversationStore(db: Knex, owner: Owner): ConversationStore {
     },
     get,
     async ensure(id) {
-      await own
+      const inserted = await own
         .insert('conversations', { id, title: null, metadata: JSON.stringify({}) })
         .onConflict('id')
-        .ignore();
-      return (await own.findConversation(id, ['id'])) !== null;
+        .ignore()
+        .returning('id');
+      if (inserted.length > 0) return 'created';
+      return (await own.findConversation(id, ['id'])) ? 'existing' : null;
     },
     async exists(id) {
       return (await own.findConversation(id, ['id'])) !== null;

@@ -265,6 +265,21 @@ describe('the AI SDK endpoint refuses', () => {
     expect(await storedMessages(victim, conv.body.id)).toEqual([]);
   });
 
+  it('a first message over quota: 429, and no empty chat is left behind', async () => {
+    const strict = await t.createTenant({
+      memory: { enabled: false },
+      quotas: { user: { messagesPerDay: 1 } },
+      models: ['offline:offline'],
+    });
+    const u = await newUser(strict);
+    expect((await post(u, { id: chatId(), messages: [userMessage('one')] })).status).toBe(200);
+    const res = await post(u, { id: chatId(), messages: [userMessage('two')] });
+    expect(res.status).toBe(429);
+    expect(res.body.error.code).toBe('quota_exceeded');
+    const list = await t.request('GET', '/v1/conversations', { token: u.token });
+    expect(list.body.data).toHaveLength(1);
+  });
+
   it('resume of a chat that is not the caller’s: 404', async () => {
     const victim = await newUser();
     const stranger = await newUser();
