@@ -17,7 +17,6 @@ import { createSessionManager } from './session/session-manager.js';
 import type { Storage } from './session/storage.js';
 import { memoryStorage } from './session/storage.js';
 import type { WebSocketConstructor, WsTransport } from './ws/ws-transport.js';
-import { createWsTransport } from './ws/ws-transport.js';
 
 /** Options of {@link createClient}: the server, how to authenticate, and transport settings. */
 export type ClientOptions = AuthOptions & {
@@ -100,9 +99,10 @@ export function createClient(options: ClientOptions): ParleyClient {
     options.storageKey ?? 'parley.session',
     () => clock.now(),
   );
-  let ws: WsTransport | null = null;
+  // Loaded on the first WebSocket answer: SSE-only apps never download the transport.
+  let ws: Promise<WsTransport> | null = null;
   const close = (): void => {
-    ws?.close();
+    void ws?.then((w) => w.close());
     ws = null;
   };
   const flows = authFlows(options, http, session, close);
@@ -124,14 +124,17 @@ export function createClient(options: ClientOptions): ParleyClient {
     messages: messagesApi(
       http,
       () =>
-        (ws ??= createWsTransport({
-          baseUrl,
-          WebSocket: options.WebSocket,
-          tokens,
-          timeoutMs,
-          clock,
-        })),
+        (ws ??= import('./ws/ws-transport.js').then(({ createWsTransport }) =>
+          createWsTransport({
+            baseUrl,
+            WebSocket: options.WebSocket,
+            tokens,
+            timeoutMs,
+            clock,
+          }),
+        )),
       tools,
+      clock,
     ),
     memories: memoriesApi(http),
     me: meApi(http),

@@ -1,4 +1,5 @@
 import { APIConnectionError } from '../errors.js';
+import type { Clock } from '../clock.js';
 import type { Http } from '../http/http-client.js';
 import { backoffMs, sleep } from '../http/retry.js';
 import type { Message, Page } from '../protocol/resources.js';
@@ -44,7 +45,12 @@ export interface MessagesApi {
   cancel(conversationId: string, options?: CallOptions): Promise<{ cancelled: boolean }>;
 }
 
-export function messagesApi(http: Http, ws: () => WsTransport, tools: ToolsApi): MessagesApi {
+export function messagesApi(
+  http: Http,
+  ws: () => Promise<WsTransport>,
+  tools: ToolsApi,
+  clock: Clock,
+): MessagesApi {
   const path = (id: string, tail: string): string =>
     `/v1/conversations/${encodeURIComponent(id)}/${tail}`;
   const cancel: MessagesApi['cancel'] = (conversationId, options) =>
@@ -60,14 +66,18 @@ export function messagesApi(http: Http, ws: () => WsTransport, tools: ToolsApi):
         clientMessageId: options.clientMessageId,
         clientTools: ct && toolSpecs(ct),
       };
-      if (ct) stream.tap = autoRun(ct, (id, a) => tools.submitResult(conversationId, id, a));
+      if (ct)
+        stream.on(
+          '*',
+          autoRun(ct, (id, a) => tools.submitResult(conversationId, id, a)),
+        );
       // A connection that broke mid-answer (whichever transport) is followed on over SSE.
       const maxResumes = options.maxResumes ?? 2;
       let resumes = 0;
       stream.resume = (err) => {
         if (!(err instanceof APIConnectionError) || !stream.lastSeq || resumes >= maxResumes)
           return false;
-        void sleep(resumes++ && backoffMs(resumes), stream.signal).then(
+        void sleep(clock, resumes++ && backoffMs(resumes), stream.signal).then(
           () =>
             sseRead(
               http,
@@ -83,7 +93,11 @@ export function messagesApi(http: Http, ws: () => WsTransport, tools: ToolsApi):
         return true;
       };
       if (options.transport === 'ws') {
-        void ws().turn(conversationId, body, stream); // the socket sends response.cancel itself
+        // The socket sends response.cancel itself.
+        void ws().then(
+          (w) => w.turn(conversationId, body, stream),
+          (cause: unknown) => stream.end(new APIConnectionError('WebSocket failed', { cause })),
+        );
       } else {
         // Closing the request is noticed late behind proxies: say it, so the server stops now.
         stream.signal.addEventListener('abort', () => {

@@ -36,34 +36,34 @@ export type EventOf<T extends ParleyEventType> = Extract<ParleyEvent, { type: T 
  * mid-answer is resumed from the last seq seen, with nothing lost or doubled.
  */
 export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
-  private readonly controller = new AbortController();
-  private readonly queue: ParleyEvent[] = [];
-  private wake: (() => void) | undefined;
-  private ended = false;
-  private error: unknown;
-  private read = false;
-  private answer = '';
-  private last: ResponseCompletedEvent | ResponseFailedEvent | undefined;
-  private readonly done: Promise<void>;
-  private settle!: (error?: unknown) => void;
-  private readonly detach: () => void;
-  private seq = 0;
-  private readonly listeners: Array<(event: ParleyEvent) => void> = [];
+  readonly #controller = new AbortController();
+  readonly #queue: ParleyEvent[] = [];
+  #wake: (() => void) | undefined;
+  #ended = false;
+  #error: unknown;
+  #read = false;
+  #answer = '';
+  #last: ResponseCompletedEvent | ResponseFailedEvent | undefined;
+  readonly #done: Promise<void>;
+  #settle!: (error?: unknown) => void;
+  readonly #detach: () => void;
+  #seq = 0;
+  readonly #listeners: Array<(event: ParleyEvent) => void> = [];
 
   constructor(signal?: AbortSignal) {
-    this.done = new Promise<void>((resolve, reject) => {
-      this.settle = (e) => (e === undefined ? resolve() : reject(e));
+    this.#done = new Promise<void>((resolve, reject) => {
+      this.#settle = (e) => (e === undefined ? resolve() : reject(e));
     });
-    this.done.catch(() => {}); // rejections surface where you await them, never as unhandled
+    this.#done.catch(() => {}); // rejections surface where you await them, never as unhandled
     const onAbort = (): void => this.abort();
     if (signal?.aborted) queueMicrotask(onAbort);
     else signal?.addEventListener('abort', onAbort, { once: true });
     // A long-lived signal shared by many sends must not keep every finished stream alive.
-    this.detach = () => signal?.removeEventListener('abort', onAbort);
+    this.#detach = () => signal?.removeEventListener('abort', onAbort);
   }
 
   get signal(): AbortSignal {
-    return this.controller.signal;
+    return this.#controller.signal;
   }
 
   /**
@@ -72,11 +72,8 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
    */
   resume: ((error: unknown) => boolean) | undefined;
 
-  /** Sees every event as it arrives, read or not (client tools run from here). */
-  tap: ((event: ParleyEvent) => void) | undefined;
-
   get lastSeq(): number {
-    return this.seq;
+    return this.#seq;
   }
 
   /**
@@ -84,7 +81,7 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
    * event), whether or not the stream is also read. Returns the stream.
    */
   on<T extends ParleyEventType>(type: T | '*', fn: (event: EventOf<T>) => void): this {
-    this.listeners.push((e) => {
+    this.#listeners.push((e) => {
       if (type === '*' || e.type === type) fn(e as EventOf<T>);
     });
     return this;
@@ -93,50 +90,49 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
   /** @internal Called by the transport with each event. */
   push(event: ParleyEvent): void {
     // A resumed connection may repeat what arrived before it broke.
-    if (this.ended || event.seq <= this.seq) return;
-    this.seq = event.seq;
-    this.tap?.(event);
-    for (const fn of this.listeners) fn(event);
-    if (event.type === 'text.delta') this.answer += event.delta;
-    if (isTerminalEvent(event)) this.last = event;
-    this.queue.push(event);
-    this.notify();
+    if (this.#ended || event.seq <= this.#seq) return;
+    this.#seq = event.seq;
+    for (const fn of this.#listeners) fn(event);
+    if (event.type === 'text.delta') this.#answer += event.delta;
+    if (isTerminalEvent(event)) this.#last = event;
+    this.#queue.push(event);
+    this.#notify();
   }
 
   /** True once `response.completed` or `response.failed` arrived. */
   get answered(): boolean {
-    return this.last !== undefined;
+    return this.#last !== undefined;
   }
 
   /** @internal Called by the transport when the stream is over. */
   end(error?: unknown): void {
-    if (this.ended || (error !== undefined && this.resume?.(error))) return;
-    this.ended = true;
-    this.error = error;
-    this.detach();
-    this.settle(error);
-    this.notify();
+    if (this.#ended || (error !== undefined && this.resume?.(error))) return;
+    this.#ended = true;
+    this.#error = error;
+    this.#detach();
+    this.#settle(error);
+    this.#notify();
   }
 
   /** Cancels the answer. Events already received stay readable; then the reader gets APIUserAbortError. */
   abort(): void {
-    if (this.ended) return;
+    if (this.#ended) return;
     // Already answered (a `break` after the last event): nothing left to cancel.
-    if (this.last) return this.end();
+    if (this.#last) return this.end();
     this.end(new APIUserAbortError('The stream was aborted'));
-    this.controller.abort();
+    this.#controller.abort();
   }
 
   /** The answer's text as streamed (the partial text if it failed). */
   async text(): Promise<string> {
-    await this.done;
-    return this.answer;
+    await this.#done;
+    return this.#answer;
   }
 
   /** The stored assistant message; a failed answer throws its typed error. */
   async finalMessage(): Promise<Message> {
-    await this.done;
-    const last = this.last;
+    await this.#done;
+    const last = this.#last;
     if (last?.type === 'response.completed') return last.message;
     const body = last?.error;
     if (!body) throw new ParleyError('The stream ended without an answer');
@@ -165,18 +161,18 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
 
   /** Reads the events in order; `break` cancels the answer. Only once per stream. */
   [Symbol.asyncIterator](): AsyncIterator<ParleyEvent> {
-    if (this.read) throw new ParleyError('A message stream can only be read once');
-    this.read = true;
+    if (this.#read) throw new ParleyError('A message stream can only be read once');
+    this.#read = true;
     return {
       next: async () => {
         for (;;) {
-          const value = this.queue.shift();
+          const value = this.#queue.shift();
           if (value) return { value, done: false };
-          if (this.ended) {
-            if (this.error !== undefined) throw this.error;
+          if (this.#ended) {
+            if (this.#error !== undefined) throw this.#error;
             return { value: undefined, done: true };
           }
-          await new Promise<void>((r) => (this.wake = r));
+          await new Promise<void>((r) => (this.#wake = r));
         }
       },
       return: async () => {
@@ -186,8 +182,8 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
     };
   }
 
-  private notify(): void {
-    this.wake?.();
-    this.wake = undefined;
+  #notify(): void {
+    this.#wake?.();
+    this.#wake = undefined;
   }
 }

@@ -59,21 +59,18 @@ const AUTH_REF = 'auth';
  * Node 22+), else the optional peer `ws` (Node 20), loaded only then.
  */
 async function webSocketClass(given?: WebSocketConstructor): Promise<WebSocketConstructor> {
-  const Ctor = given ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (Ctor) return Ctor;
   // A variable specifier: browser bundlers leave it alone, and Node resolves it at run time.
   const name = 'ws';
-  try {
-    const mod = (await import(/* @vite-ignore */ name)) as {
-      WebSocket?: WebSocketConstructor;
-      default?: WebSocketConstructor;
-    };
-    const found = mod.WebSocket ?? mod.default;
-    if (found) return found;
-  } catch {
-    /* not installed: said below */
-  }
-  throw new ParleyError('No WebSocket here: install "ws" (Node 20) or pass { WebSocket }');
+  const Ctor =
+    given ??
+    (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket ??
+    (
+      (await import(/* @vite-ignore */ name).catch(() => ({}))) as {
+        WebSocket?: WebSocketConstructor;
+      }
+    ).WebSocket;
+  if (!Ctor) throw new ParleyError('No WebSocket here: pass { WebSocket } or install "ws"');
+  return Ctor;
 }
 
 export interface WsTransport {
