@@ -1,7 +1,16 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.parley/**', 'test-results/**', 'coverage/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.parley/**',
+      'test-results/**',
+      'coverage/**',
+      'docs/sdk-api/**',
+    ],
+  },
   {
     files: ['packages/*/src/**/*.{ts,tsx}', 'packages/*/test/**/*.{ts,tsx}', 'migrations/**/*.ts'],
     extends: [tseslint.configs.base],

@@ -19,7 +19,13 @@ export default [
   // dist/widget.js: one self-contained IIFE for the <script> tag (preact and the SDK inside).
   {
     input: 'src/boot.ts',
-    output: { file: 'dist/widget.js', format: 'iife', sourcemap: false },
+    // The SDK loads its WebSocket transport lazily; one <script> keeps it inline.
+    output: {
+      file: 'dist/widget.js',
+      format: 'iife',
+      sourcemap: false,
+      inlineDynamicImports: true,
+    },
     plugins: [
       resolve(),
       ts({ sourceMap: false }),

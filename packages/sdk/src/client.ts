@@ -17,8 +17,8 @@ import { createSessionManager } from './session/session-manager.js';
 import type { Storage } from './session/storage.js';
 import { memoryStorage } from './session/storage.js';
 import type { WebSocketConstructor, WsTransport } from './ws/ws-transport.js';
-import { createWsTransport } from './ws/ws-transport.js';
 
+/** Options of {@link createClient}: the server, how to authenticate, and transport settings. */
 export type ClientOptions = AuthOptions & {
   /** The Parley server, e.g. `https://chat.example.com`. */
   baseUrl: string;
@@ -26,7 +26,10 @@ export type ClientOptions = AuthOptions & {
   storage?: Storage;
   storageKey?: string;
   fetch?: typeof fetch;
-  /** Needed for `transport: 'ws'` where there is no global WebSocket (Node 20: the `ws` package). */
+  /**
+   * For `transport: 'ws'`. Default: the platform's WebSocket, or on Node 20 the
+   * optional peer `ws` (loaded only then); pass one to use another.
+   */
   WebSocket?: WebSocketConstructor;
   /** Per request; for streams, until the response starts. Default 60 s. */
   timeoutMs?: number;
@@ -39,9 +42,12 @@ export type ClientOptions = AuthOptions & {
   clock?: Clock;
 };
 
+/** A Parley client: one session, its conversations, messages, memories and tools. */
 export interface ParleyClient {
   session: {
+    /** The current session, started or refreshed as needed. */
     get(): Promise<SessionTokens>;
+    /** Forgets the session here (the server keeps it until it expires). */
     clear(): Promise<void>;
     /** Ends this login on the server (its refresh token stops working) and forgets it here. */
     logout(): Promise<void>;
@@ -66,6 +72,7 @@ export interface ParleyClient {
   close(): void;
 }
 
+/** Creates a client for one Parley server and one end-user session (zero dependencies). */
 export function createClient(options: ClientOptions): ParleyClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -92,9 +99,10 @@ export function createClient(options: ClientOptions): ParleyClient {
     options.storageKey ?? 'parley.session',
     () => clock.now(),
   );
-  let ws: WsTransport | null = null;
+  // Loaded on the first WebSocket answer: SSE-only apps never download the transport.
+  let ws: Promise<WsTransport> | null = null;
   const close = (): void => {
-    ws?.close();
+    void ws?.then((w) => w.close());
     ws = null;
   };
   const flows = authFlows(options, http, session, close);
@@ -116,14 +124,17 @@ export function createClient(options: ClientOptions): ParleyClient {
     messages: messagesApi(
       http,
       () =>
-        (ws ??= createWsTransport({
-          baseUrl,
-          WebSocket: options.WebSocket,
-          tokens,
-          timeoutMs,
-          clock,
-        })),
+        (ws ??= import('./ws/ws-transport.js').then(({ createWsTransport }) =>
+          createWsTransport({
+            baseUrl,
+            WebSocket: options.WebSocket,
+            tokens,
+            timeoutMs,
+            clock,
+          }),
+        )),
       tools,
+      clock,
     ),
     memories: memoriesApi(http),
     me: meApi(http),

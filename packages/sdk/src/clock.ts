@@ -6,7 +6,9 @@
 export interface Clock {
   /** Epoch milliseconds. */
   now(): number;
+  /** Calls `fn` after `ms` milliseconds; returns a handle for clearTimeout. */
   setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels a pending setTimeout. */
   clearTimeout(handle: unknown): void;
 }
 

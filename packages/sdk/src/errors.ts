@@ -1,5 +1,6 @@
 import type { ErrorBody, ErrorCode } from './protocol/error-codes.js';
 
+/** What a ParleyError carries besides its message. */
 export interface ParleyErrorInit {
   status?: number;
   code?: ErrorCode;
@@ -66,6 +67,7 @@ export class APIUserAbortError extends ParleyError {
   override name = 'APIUserAbortError';
 }
 
+/** True for any Parley error, also one from another copy of the SDK (no `instanceof`). */
 export function isParleyError(value: unknown): value is ParleyError {
   return (value as { __parleyError?: unknown } | null)?.__parleyError === true;
 }

@@ -8,14 +8,9 @@ export type { PendingApproval, ToolAnswer, ToolsApi } from './tools/tools-api.js
 export type { ClientTool } from './tools/client-tools.js';
 export type { ConversationsApi } from './resources/conversations.js';
 export type { MessagesApi, SendOptions } from './resources/messages.js';
-export type {
-  MeApi,
-  MemoriesApi,
-  Memory,
-  MemoryKind,
-  RecallResponse,
-  UserExport,
-} from './memories.js';
+export type { MeApi, MemoriesApi, RecallResponse, UserExport } from './memories.js';
+export type { CallOptions } from './resources/call-options.js';
+export type { EventOf } from './streaming/message-stream.js';
 export { MessageStream } from './streaming/message-stream.js';
 export type { WebSocketConstructor } from './ws/ws-transport.js';
 export {

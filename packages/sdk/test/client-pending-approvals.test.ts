@@ -27,8 +27,23 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const clientFor = (externalUserId: string): ParleyClient =>
-  createClient({ baseUrl: t.url, secretKey, externalUserId, WebSocket });
+const clientFor = (externalUserId: string, fetchFn?: typeof fetch): ParleyClient =>
+  createClient({ baseUrl: t.url, secretKey, externalUserId, WebSocket, fetch: fetchFn });
+
+/**
+ * A page that can go away: once `gone` is aborted, every request it made or
+ * makes fails like a lost network. (An `abort()` of the stream would be a
+ * deliberate cancel, which also tells the server to stop.)
+ */
+function pageNetwork() {
+  const gone = new AbortController();
+  const fetchFn: typeof fetch = (input, init) =>
+    fetch(input, {
+      ...init,
+      signal: init?.signal ? AbortSignal.any([init.signal, gone.signal]) : gone.signal,
+    });
+  return { fetch: fetchFn, leave: () => gone.abort() };
+}
 
 /** The assistant answer, once the server has finished the (resumed) turn. */
 async function storedAnswer(
@@ -43,9 +58,14 @@ async function storedAnswer(
 describe('pending approvals after a reconnect', () => {
   for (const transport of ['sse', 'ws'] as const) {
     it(`a new client answers the approval and the turn finishes (${transport})`, async () => {
-      const first = clientFor(`reload-${transport}`);
+      const page = pageNetwork();
+      const first = clientFor(`reload-${transport}`, page.fetch);
       const conv = await first.conversations.create();
-      const stream = first.messages.send(conv.id, '(3+4)*12 km to miles', { transport });
+      // A reloaded page does not resume: the new page asks for pending approvals.
+      const stream = first.messages.send(conv.id, '(3+4)*12 km to miles', {
+        transport,
+        maxResumes: 0,
+      });
       let toolCallId = '';
       // The page goes away mid-turn: the SSE request drops / the socket closes
       // (no explicit cancel: `break` on a ws stream would send response.cancel).
@@ -54,7 +74,7 @@ describe('pending approvals after a reconnect', () => {
           if (e.type === 'tool.approval_requested') {
             toolCallId = e.toolCallId;
             if (transport === 'ws') first.close();
-            else stream.abort();
+            else page.leave();
           }
         }
       } catch {

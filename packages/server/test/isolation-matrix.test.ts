@@ -170,7 +170,7 @@ function fillPath(route: RouteInfo): { path: string; victimParam: boolean } {
         ? victimTenant.id
         : name === 'userId'
           ? victim.userId
-          : name === 'id' && resource === 'conversations'
+          : name === 'id' && (resource === 'conversations' || resource === 'ai-sdk')
             ? victim.conversationId
             : name === 'id' && resource === 'memories'
               ? victim.memoryId
@@ -197,6 +197,10 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/sessions/refresh': { refreshToken: 'rt_forged-refresh-token-0123456789' },
   'POST /v1/accounts/signup': { email: 'newcomer@example.com', password: 'long-enough-pass' },
   'POST /v1/accounts/login': { email: 'victim@example.com', password: 'wrong-password!' },
+  'POST /v1/ai-sdk/chat': {
+    id: 'isolation-chat',
+    messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'hello' }] }],
+  },
 };
 const bodyFor = (r: RouteInfo): unknown =>
   r.path === '/v1/sessions/identify'

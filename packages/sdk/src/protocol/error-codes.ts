@@ -24,8 +24,10 @@ export const ERROR_STATUS = {
   service_unavailable: 503,
 } as const;
 
+/** A stable error code; each maps to one HTTP status (`ERROR_STATUS`). */
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/** The `error` of every error envelope `{ error: { code, message, details? } }`. */
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
@@ -38,6 +40,7 @@ export interface ErrorEnvelope {
   error: ErrorBody;
 }
 
+/** True when `value` is one of the error codes this SDK knows. */
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_STATUS, value);
 }

@@ -10,11 +10,13 @@ interface EventBase {
   conversationId: string;
 }
 
+/** A message was stored (the user message, or a replayed one on resume). */
 export interface MessageCreatedEvent extends EventBase {
   type: 'message.created';
   message: Message;
 }
 
+/** The answer started: which provider and model answer it. */
 export interface ResponseStartedEvent extends EventBase {
   type: 'response.started';
   responseId: string;
@@ -24,12 +26,14 @@ export interface ResponseStartedEvent extends EventBase {
   offline: boolean;
 }
 
+/** The next piece of the answer's text. */
 export interface TextDeltaEvent extends EventBase {
   type: 'text.delta';
   responseId: string;
   delta: string;
 }
 
+/** A server-side tool call started. */
 export interface ToolStartedEvent extends EventBase {
   type: 'tool.started';
   responseId: string;
@@ -38,6 +42,7 @@ export interface ToolStartedEvent extends EventBase {
   args: unknown;
 }
 
+/** Progress of a running tool call. */
 export interface ToolProgressEvent extends EventBase {
   type: 'tool.progress';
   responseId: string;
@@ -47,6 +52,7 @@ export interface ToolProgressEvent extends EventBase {
   note?: string;
 }
 
+/** A tool call finished, with its result or error. */
 export interface ToolCompletedEvent extends EventBase {
   type: 'tool.completed';
   responseId: string;
@@ -78,6 +84,7 @@ export type ToolFailureReason =
   | 'cancelled'
   | 'tool_error';
 
+/** The turn waits for the user to approve this tool call (`tools.approve`). */
 export interface ToolApprovalRequestedEvent extends EventBase {
   type: 'tool.approval_requested';
   responseId: string;
@@ -139,6 +146,7 @@ export interface RecalledPassageItem {
   after: RecalledTurn | null;
 }
 
+/** What the turn recalled about the user before asking the model. */
 export interface MemoryRecalledEvent extends EventBase {
   type: 'memory.recalled';
   responseId: string;
@@ -147,6 +155,7 @@ export interface MemoryRecalledEvent extends EventBase {
   passages?: RecalledPassageItem[];
 }
 
+/** The answer is complete and stored (the stream ends after it). */
 export interface ResponseCompletedEvent extends EventBase {
   type: 'response.completed';
   responseId: string;
@@ -154,6 +163,7 @@ export interface ResponseCompletedEvent extends EventBase {
   usage: Usage | null;
 }
 
+/** The answer failed or was cancelled; a partial answer is kept (the stream ends after it). */
 export interface ResponseFailedEvent extends EventBase {
   type: 'response.failed';
   responseId: string | null;
@@ -162,6 +172,7 @@ export interface ResponseFailedEvent extends EventBase {
   message: Message | null;
 }
 
+/** Any server → client event; switch on `type`. */
 export type ParleyEvent =
   | MessageCreatedEvent
   | ResponseStartedEvent
@@ -175,6 +186,7 @@ export type ParleyEvent =
   | ResponseCompletedEvent
   | ResponseFailedEvent;
 
+/** The `type` of a ParleyEvent. */
 export type ParleyEventType = ParleyEvent['type'];
 
 /** Events that end a turn: the stream closes after one of these. */

@@ -4,11 +4,13 @@ export type MessageRole = 'user' | 'assistant' | 'tool' | 'system';
 /** `incomplete`: the stream was cut (cancel, disconnect, provider failure mid-answer). */
 export type MessageStatus = 'complete' | 'incomplete' | 'failed';
 
+/** Tokens an answer used. */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
 }
 
+/** A stored message of a conversation. */
 export interface Message {
   id: string;
   conversationId: string;
@@ -25,6 +27,7 @@ export interface Message {
   usage?: Usage | null;
 }
 
+/** A conversation of the signed-in user. */
 export interface Conversation {
   id: string;
   title: string | null;
@@ -33,12 +36,14 @@ export interface Conversation {
   lastSeq: number;
 }
 
+/** One page of a list; pass `nextCursor` back for the next. */
 export interface Page<T> {
   data: T[];
   /** Pass as `cursor` to fetch the next page; null on the last page. */
   nextCursor: string | null;
 }
 
+/** The signed-in end user. */
 export interface EndUser {
   id: string;
   externalId: string | null;
@@ -47,6 +52,7 @@ export interface EndUser {
   email?: string | null;
 }
 
+/** An access token (short-lived) and the refresh token that renews it. */
 export interface SessionTokens {
   accessToken: string;
   /** Seconds until the access token expires. */
@@ -59,4 +65,24 @@ export interface SessionTokens {
 export interface TurnResult {
   message: Message;
   response: Message;
+}
+
+/** What kind of thing a memory is. */
+export type MemoryKind = 'fact' | 'preference' | 'event' | 'goal';
+
+/** Something the agent remembers about the signed-in user. */
+export interface Memory {
+  id: string;
+  /** Third person and self-contained, e.g. "User lives in Lisbon". */
+  text: string;
+  kind: MemoryKind | (string & {});
+  /** 0..1; decays while unused. */
+  importance: number;
+  accessCount: number;
+  lastAccessedAt: string | null;
+  /** The messages it was learned from. */
+  sourceMessageIds: string[];
+  expiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
 }

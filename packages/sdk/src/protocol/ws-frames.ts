@@ -32,6 +32,7 @@ export type ClientFrameBody =
  */
 export type ClientFrame = ClientFrameBody & { ref?: string };
 
+/** The `type` of a client → server WebSocket frame. */
 export type ClientFrameType = ClientFrame['type'];
 
 /**
@@ -56,6 +57,7 @@ export type ServerFrame =
 
 /** Subprotocol prefix for passing the access token in `Sec-WebSocket-Protocol`. */
 export const WS_TOKEN_PROTOCOL_PREFIX = 'parley.token.';
+/** The WebSocket subprotocol Parley speaks. */
 export const WS_PROTOCOL = 'parley.v1';
 /** Path of the WebSocket endpoint on the Parley server. */
 export const WS_PATH = '/v1/ws';

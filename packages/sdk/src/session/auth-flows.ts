@@ -7,9 +7,11 @@ import type { AuthOptions, SessionManager } from './session-manager.js';
 /** A new session, and the visitor's rows that moved to its user (null: nothing merged). */
 export type IdentifiedSession = SessionTokens & { merged: Record<string, number> | null };
 
+/** Email + password accounts (publishable-key clients). */
 export interface AccountsApi {
   /** Creates an email + password account; the anonymous visitor's conversations move to it. */
   signup(body: { email: string; password: string; name?: string }): Promise<IdentifiedSession>;
+  /** Signs in to an account; the anonymous visitor's conversations move to it. */
   login(body: { email: string; password: string }): Promise<IdentifiedSession>;
 }
 

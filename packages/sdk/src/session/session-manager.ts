@@ -7,7 +7,10 @@ import type { Storage } from './storage.js';
 export type AuthOptions =
   | { publishableKey: string }
   | { secretKey: string; externalUserId?: string }
-  | { getToken: () => Promise<string> | string };
+  | {
+      /** Your own source of access tokens (e.g. minted by your backend); called when one is needed. */
+      getToken: () => Promise<string> | string;
+    };
 
 interface Held extends SessionTokens {
   /** When to renew: 80 % into the token's life, so a request never races its expiry. */

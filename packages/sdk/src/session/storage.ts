@@ -1,7 +1,10 @@
 /** Where the session survives reloads: `localStorage` in a browser, anything async elsewhere. */
 export interface Storage {
+  /** The stored value, or null. */
   get(key: string): string | null | Promise<string | null>;
+  /** Stores a value. */
   set(key: string, value: string): void | Promise<void>;
+  /** Forgets a value. */
   remove(key: string): void | Promise<void>;
 }
 

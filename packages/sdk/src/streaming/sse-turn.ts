@@ -1,8 +1,8 @@
 import { APIConnectionError, isParleyError } from '../errors.js';
-import type { Http } from '../http/http-client.js';
+import type { Http, RequestOptions } from '../http/http-client.js';
 import type { ParleyEvent } from '../protocol/events.js';
 import type { ClientToolDefinition } from '../protocol/ws-frames.js';
-import type { MessageStream } from './message-stream.js';
+import type { StreamSink } from './message-stream.js';
 import { parseSse } from './sse-parser.js';
 
 export interface SendBody {
@@ -12,24 +12,26 @@ export interface SendBody {
 }
 
 /**
- * One turn over SSE: `POST …/messages` with `Accept: text/event-stream`.
- * Never retried (the server may already have stored the message); closing
- * the request is how the server learns of a cancel.
+ * Reads one SSE response of protocol events into `stream`: a turn
+ * (`POST …/messages`, never retried: the server may already have stored
+ * the message) or a resume (`GET …/stream?afterSeq=`). The server closes
+ * the body after the turn's last event; closing the request is how it
+ * learns of a cancel.
  */
-export async function sseTurn(
+export async function sseRead(
   http: Http,
-  conversationId: string,
-  body: SendBody,
-  stream: MessageStream,
+  method: 'POST' | 'GET',
+  path: string,
+  opts: RequestOptions,
+  stream: StreamSink,
 ): Promise<void> {
   try {
-    const res = await http.stream(
-      'POST',
-      `/v1/conversations/${encodeURIComponent(conversationId)}/messages`,
-      { body, signal: stream.signal, headers: { accept: 'text/event-stream' } },
-    );
+    const res = await http.stream(method, path, {
+      ...opts,
+      signal: stream.signal,
+      headers: { accept: 'text/event-stream' },
+    });
     if (!res.body) throw new APIConnectionError('The server sent no stream');
-    // Read to the end: the server closes the body once the conversation is free again.
     for await (const m of parseSse(res.body)) stream.push(JSON.parse(m.data) as ParleyEvent);
     stream.end(stream.answered ? undefined : new APIConnectionError('The stream ended early'));
   } catch (err) {

@@ -22,6 +22,7 @@ export type {
   RecordedRequest,
 };
 
+/** An in-memory Parley for tests: hand its `fetch` and `WebSocket` to `createClient`. */
 export interface MockParley {
   baseUrl: string;
   /** Pass as `createClient({ fetch })`. */
@@ -42,6 +43,7 @@ export interface MockParley {
   settled(conversationId: string): Promise<void>;
 }
 
+/** Creates an in-memory Parley that speaks the real REST, SSE and WebSocket protocol (no network). */
 export function createMockParley(options: MockParleyOptions = {}): MockParley {
   const backend = new MockBackend(options);
   const requests: RecordedRequest[] = [];

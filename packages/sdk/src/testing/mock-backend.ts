@@ -3,6 +3,7 @@ import { ERROR_STATUS } from '../protocol/error-codes.js';
 import type { ParleyEvent } from '../protocol/events.js';
 import type { Conversation, Message, SessionTokens } from '../protocol/resources.js';
 
+/** Options of `createMockParley`: scripted answers, failures and latency. */
 export interface MockParleyOptions {
   /** The assistant's answer to a user message. Default: `Echo: <content>`. Streamed word by word. */
   reply?: (content: string) => string;
@@ -10,6 +11,7 @@ export interface MockParleyOptions {
   accessTtlSeconds?: number;
 }
 
+/** A failure the mock returns instead of an answer (status and error code). */
 export interface MockFailure {
   status?: number;
   code: ErrorCode;
@@ -18,6 +20,7 @@ export interface MockFailure {
   retryAfter?: number;
 }
 
+/** A conversation as the mock stores it, for assertions. */
 export interface MockConversation {
   conversation: Conversation;
   messages: Message[];

@@ -2,6 +2,7 @@ import type { ParleyEvent } from '../protocol/events.js';
 import type { MockBackend, MockFailure } from './mock-backend.js';
 import { fail, MockHttpError } from './mock-backend.js';
 
+/** A request the mock received, for assertions. */
 export interface RecordedRequest {
   method: string;
   path: string;

@@ -4,6 +4,7 @@ import { WS_TOKEN_PROTOCOL_PREFIX } from '../protocol/ws-frames.js';
 import type { MockBackend } from './mock-backend.js';
 import { MockHttpError } from './mock-backend.js';
 
+/** A socket the mock opened, for assertions and to drop it. */
 export interface MockWebSocketInstance {
   readonly url: string;
   readonly sent: ClientFrame[];

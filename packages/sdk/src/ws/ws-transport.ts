@@ -14,7 +14,7 @@ import { ERROR_STATUS } from '../protocol/error-codes.js';
 import { isTerminalEvent } from '../protocol/events.js';
 import type { ClientFrame, ServerFrame } from '../protocol/ws-frames.js';
 import { WS_PATH, WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '../protocol/ws-frames.js';
-import type { MessageStream } from '../streaming/message-stream.js';
+import type { StreamSink } from '../streaming/message-stream.js';
 import type { SendBody } from '../streaming/sse-turn.js';
 
 /** Any WebSocket class: the browser's, Node 22's, or the `ws` package's. */
@@ -30,7 +30,7 @@ interface Socket {
 }
 
 interface Turn {
-  stream: MessageStream;
+  stream: StreamSink;
   frame: ClientFrame & { ref: string; conversationId: string };
   retried: boolean;
 }
@@ -54,8 +54,27 @@ function gate(): Gate {
 
 const AUTH_REF = 'auth';
 
+/**
+ * The WebSocket class to use: the one passed, the platform's (browsers,
+ * Node 22+), else the optional peer `ws` (Node 20), loaded only then.
+ */
+async function webSocketClass(given?: WebSocketConstructor): Promise<WebSocketConstructor> {
+  // A variable specifier: browser bundlers leave it alone, and Node resolves it at run time.
+  const name = 'ws';
+  const Ctor =
+    given ??
+    (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket ??
+    (
+      (await import(/* @vite-ignore */ name).catch(() => ({}))) as {
+        WebSocket?: WebSocketConstructor;
+      }
+    ).WebSocket;
+  if (!Ctor) throw new ParleyError('No WebSocket here: pass { WebSocket } or install "ws"');
+  return Ctor;
+}
+
 export interface WsTransport {
-  turn(conversationId: string, body: SendBody, stream: MessageStream): Promise<void>;
+  turn(conversationId: string, body: SendBody, stream: StreamSink): Promise<void>;
   close(): void;
 }
 
@@ -105,12 +124,6 @@ export function createWsTransport(cfg: {
 
   function connect(): Promise<void> {
     if (ready) return ready.promise;
-    const Ctor = cfg.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (!Ctor) {
-      return Promise.reject(
-        new ParleyError('No WebSocket here: pass { WebSocket } (from the "ws" package on Node 20)'),
-      );
-    }
     const g = (ready = gate());
     const timer = cfg.clock.setTimeout(
       () =>
@@ -123,7 +136,7 @@ export function createWsTransport(cfg: {
       () => cfg.clock.clearTimeout(timer),
       () => cfg.clock.clearTimeout(timer),
     );
-    cfg.tokens.token().then((t) => {
+    Promise.all([cfg.tokens.token(), webSocketClass(cfg.WebSocket)]).then(([t, Ctor]) => {
       if (ready !== g) return;
       token = t;
       const s = new Ctor(cfg.baseUrl.replace(/^http/, 'ws') + WS_PATH, [

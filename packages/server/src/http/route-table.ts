@@ -3,6 +3,7 @@ import { verifyIdentityToken } from '../auth/identity-token.js';
 import { authenticateAccessToken, checkTenantOrigin } from '../auth/middleware.js';
 import { signIn } from '../auth/sign-in.js';
 import { accountRoutes } from '../routes/accounts.js';
+import { aiSdkChatRoutes } from '../routes/ai-sdk-chat.js';
 import { adminIdentityRoutes } from '../routes/admin-identity.js';
 import { adminKeyRoutes } from '../routes/admin-keys.js';
 import { adminTenantRoutes } from '../routes/admin-tenants.js';
@@ -110,6 +111,7 @@ export function routeTable(services: AppServices): AnyRoute[] {
     ...conversationRoutes({ conversations }),
     ...messageRoutes({ turns: services.turns }),
     ...streamRoutes({ turns: services.turns }),
+    ...aiSdkChatRoutes({ turns: services.turns, conversations, infra }),
     ...toolAnswerRoutes({ conversations, infra }),
     ...memoryRoutes({
       memories: (owner) =>

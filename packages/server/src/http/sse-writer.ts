@@ -67,6 +67,14 @@ export class SseWriter implements EventSink {
     );
   }
 
+  /**
+   * A `data:` line of another stream format over the same socket handling
+   * (the AI SDK's UI message stream). `urgent: false` may be coalesced.
+   */
+  data(json: string, urgent: boolean): void {
+    this.write(`data: ${json}\n\n`, urgent);
+  }
+
   private write(chunk: string, urgent: boolean): void {
     if (this.closed) return;
     this.buffer += chunk;

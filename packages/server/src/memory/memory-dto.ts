@@ -1,17 +1,8 @@
 /** Memory rows → the wire resource (camelCase, ISO dates). */
+import type { Memory } from '@parley/sdk/protocol';
 
-export interface MemoryResource {
-  id: string;
-  text: string;
-  kind: string;
-  importance: number;
-  accessCount: number;
-  lastAccessedAt: string | null;
-  sourceMessageIds: string[];
-  expiresAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** The wire type is the SDK's (defined once, in @parley/sdk/protocol). */
+export type MemoryResource = Memory;
 
 type Row = Record<string, unknown>;
 

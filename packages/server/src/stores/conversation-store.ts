@@ -15,6 +15,11 @@ export interface ConversationStore {
   list(page: { limit: number; cursor?: string }): Promise<Page<Conversation>>;
   create(input: { title?: string; metadata?: object }): Promise<Conversation>;
   get(id: string): Promise<Conversation>;
+  /**
+   * The owner's conversation with this id, created first if there is none.
+   * Null when the id is taken by someone else's conversation (a 404 to the caller).
+   */
+  ensure(id: string): Promise<'created' | 'existing' | null>;
   /** True when this owner has the conversation (never throws for a malformed id). */
   exists(id: string): Promise<boolean>;
   rename(id: string, title: string): Promise<Conversation>;
@@ -40,6 +45,15 @@ export function conversationStore(db: Knex, owner: Owner): ConversationStore {
       return toConversation(row);
     },
     get,
+    async ensure(id) {
+      const inserted = await own
+        .insert('conversations', { id, title: null, metadata: JSON.stringify({}) })
+        .onConflict('id')
+        .ignore()
+        .returning('id');
+      if (inserted.length > 0) return 'created';
+      return (await own.findConversation(id, ['id'])) ? 'existing' : null;
+    },
     async exists(id) {
       return (await own.findConversation(id, ['id'])) !== null;
     },

@@ -148,6 +148,19 @@ export class TurnRunner {
     return true;
   }
 
+  /**
+   * The seq to follow from to read the running answer from its start (its
+   * user message's seq), wherever it runs; null when no answer is running.
+   */
+  async runningAnswerFrom(owner: Owner, conversationId: string): Promise<number | null> {
+    if (!isUuid(conversationId)) throw notFound('Conversation');
+    const local = this.turns.get(conversationId);
+    if (local && sameOwner(local, owner)) return local.events.firstSeq;
+    const state = await this.deps.replay(owner).turnState(conversationId);
+    if (!state) throw notFound('Conversation');
+    return state.live && state.latestUserSeq !== null ? state.latestUserSeq : null;
+  }
+
   /** Everything after `afterSeq`, stored then live, from wherever the turn runs (follow-turn.ts). */
   follow(
     owner: Owner,
