@@ -108,6 +108,21 @@ describe('stream helpers and abort', () => {
     expect(w.seen).toContain(`POST /v1/conversations/${conv.id}/cancel`);
   });
 
+  it('keepRunningOnAbort: an abort only stops reading, no cancel is sent', async () => {
+    const w = watchingFetch();
+    const c = client(w.fetch);
+    const conv = await c.conversations.create();
+    const ctl = new AbortController();
+    const stream = c.messages.send(conv.id, 'keep going', {
+      signal: ctl.signal,
+      keepRunningOnAbort: true,
+    });
+    stream.on('text.delta', () => ctl.abort());
+    await expect(stream.text()).rejects.toBeInstanceOf(APIUserAbortError);
+    await c.conversations.get(conv.id); // any cancel would have been sent before this
+    expect(w.seen.filter((r) => r.endsWith('/cancel'))).toEqual([]);
+  });
+
   it('every call takes an AbortSignal', async () => {
     const c = client();
     const ctl = new AbortController();

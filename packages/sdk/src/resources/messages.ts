@@ -26,6 +26,12 @@ export interface SendOptions {
    * last seq seen (`GET …/stream?afterSeq=`). Default 2; 0 turns it off.
    */
   maxResumes?: number;
+  /**
+   * True: `abort()` (or the signal) only stops reading here; the server goes
+   * on with the answer, which stays resumable — for a page being reloaded or
+   * a view being left. Default false: aborting cancels the answer.
+   */
+  keepRunningOnAbort?: boolean;
 }
 
 /** Messages of a conversation, and sending one (the answer streams back). */
@@ -60,6 +66,7 @@ export function messagesApi(
       http.json('GET', path(conversationId, 'messages'), { query, ...options }),
     send(conversationId, content, options = {}) {
       const stream = new MessageStream(options.signal);
+      stream.keepRunningOnAbort = !!options.keepRunningOnAbort;
       const ct = options.clientTools;
       const body = {
         content,
@@ -101,7 +108,8 @@ export function messagesApi(
       } else {
         // Closing the request is noticed late behind proxies: say it, so the server stops now.
         stream.signal.addEventListener('abort', () => {
-          if (!stream.answered) cancel(conversationId).catch(() => {});
+          if (!stream.answered && !stream.keepRunningOnAbort)
+            cancel(conversationId).catch(() => {});
         });
         void sseRead(http, 'POST', path(conversationId, 'messages'), { body }, stream);
       }

@@ -20,6 +20,8 @@ export interface StreamSink {
   readonly answered: boolean;
   /** The seq of the last event pushed (0 before any): where a resume starts. */
   readonly lastSeq: number;
+  /** Abort only stops reading: no cancel is sent (SendOptions.keepRunningOnAbort). */
+  readonly keepRunningOnAbort?: boolean;
   push(event: ParleyEvent): void;
   end(error?: unknown): void;
 }
@@ -71,6 +73,9 @@ export class MessageStream implements AsyncIterable<ParleyEvent>, StreamSink {
    * resumed (more events and another `end` will come).
    */
   resume: ((error: unknown) => boolean) | undefined;
+
+  /** Abort only stops reading: the server goes on with the answer (see SendOptions). */
+  keepRunningOnAbort = false;
 
   get lastSeq(): number {
     return this.#seq;

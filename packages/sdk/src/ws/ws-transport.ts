@@ -221,7 +221,7 @@ export function createWsTransport(cfg: {
       stream.signal.addEventListener('abort', () => {
         if (byRef.get(ref) !== t) return;
         forget(t);
-        if (sent) send({ type: 'response.cancel', conversationId });
+        if (sent && !stream.keepRunningOnAbort) send({ type: 'response.cancel', conversationId });
       });
       try {
         await connect();

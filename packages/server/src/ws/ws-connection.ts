@@ -100,7 +100,8 @@ export class WsConnection {
       err instanceof DomainError ? err : isDependencyDown(err) ? serviceUnavailable() : null;
     const expose = known !== null && isExposed(known.code);
     if (!expose) this.services.log.error({ err }, 'websocket frame failed');
-    else if (known.code === 'service_unavailable') this.services.log.warn({ err }, 'dependency down');
+    else if (known.code === 'service_unavailable')
+      this.services.log.warn({ err }, 'dependency down');
     const error: ErrorBody = {
       code: known?.code ?? 'internal_error',
       message: expose ? known.message : 'Internal server error',

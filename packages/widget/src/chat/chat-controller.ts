@@ -267,7 +267,12 @@ export class ChatController {
   private async stream(text: string, turn: Turn, signal: AbortSignal): Promise<void> {
     const conversationId = await this.conversationId();
     const clientTools = this.opts.tools?.length ? this.opts.tools : undefined;
-    const events = this.opts.client.messages.send(conversationId, text, { signal, clientTools });
+    // Leaving (a reload, a new thread) stops reading, not the answer: it stays resumable.
+    const events = this.opts.client.messages.send(conversationId, text, {
+      signal,
+      clientTools,
+      keepRunningOnAbort: true,
+    });
     for await (const event of events) this.apply(event, turn);
   }
 
