@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ParleyEvent } from '@parley/sdk/protocol';
+import type { Clock, TimerHandle } from '../clock/clock.js';
+import { every, systemClock } from '../clock/clock.js';
 import type { EventSink } from '../turns/turn-event-log.js';
 
 /**
@@ -19,26 +21,28 @@ import type { EventSink } from '../turns/turn-event-log.js';
 export class SseWriter implements EventSink {
   private buffer = '';
   private immediate: NodeJS.Immediate | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private lastFlush = 0;
   private sawDelta = false;
   private closed = false;
   private opened = false;
   /** The socket refused more (write() returned false) and has not drained yet. */
   private blocked = false;
-  private heartbeat: NodeJS.Timeout | undefined;
+  private stopHeartbeat = (): void => {};
   /** The reader fell too far behind and was cut off (not a cancel: the turn goes on). */
   overflowed = false;
 
   constructor(
     private readonly res: ServerResponse,
+    /** Coalescing and heartbeats run on it (the app's clock; a ManualClock in tests). */
+    private readonly clock: Clock = systemClock,
     private readonly flushIntervalMs = 10,
     private readonly maxBufferedBytes = 4 * 1024 * 1024,
   ) {
     res.on('close', () => {
       this.closed = true;
       this.cancelScheduled();
-      clearInterval(this.heartbeat);
+      this.stopHeartbeat();
     });
   }
 
@@ -54,8 +58,7 @@ export class SseWriter implements EventSink {
     this.opened = true;
     if (this.buffer !== '') this.immediate ??= setImmediate(this.flush);
     // Comment lines keep proxies from closing an idle stream during long tool calls.
-    this.heartbeat = setInterval(() => this.write(': ping\n\n', true), 15_000);
-    this.heartbeat.unref();
+    this.stopHeartbeat = every(this.clock, 15_000, () => this.write(': ping\n\n', true));
   }
 
   emit(event: ParleyEvent): void {
@@ -81,22 +84,20 @@ export class SseWriter implements EventSink {
     if (this.buffer.length > this.maxBufferedBytes) return this.overflow();
     if (this.blocked) return;
     if (this.immediate) return;
-    if (urgent || performance.now() - this.lastFlush >= this.flushIntervalMs) {
-      clearTimeout(this.timer);
+    const now = this.clock.now();
+    if (urgent || now - this.lastFlush >= this.flushIntervalMs) {
+      this.clock.clearTimeout(this.timer);
       this.timer = undefined;
       this.immediate = setImmediate(this.flush);
     } else if (!this.timer) {
-      this.timer = setTimeout(
-        this.flush,
-        this.lastFlush + this.flushIntervalMs - performance.now(),
-      );
+      this.timer = this.clock.setTimeout(this.flush, this.lastFlush + this.flushIntervalMs - now);
     }
   }
 
   private readonly flush = (): void => {
     this.cancelScheduled();
     if (this.closed || !this.opened || this.blocked || this.buffer === '') return;
-    this.lastFlush = performance.now();
+    this.lastFlush = this.clock.now();
     const data = this.buffer;
     this.buffer = '';
     if (!this.res.write(data)) {
@@ -113,19 +114,19 @@ export class SseWriter implements EventSink {
     this.closed = true;
     this.buffer = '';
     this.cancelScheduled();
-    clearInterval(this.heartbeat);
+    this.stopHeartbeat();
     this.res.destroy();
   }
 
   private cancelScheduled(): void {
     if (this.immediate) clearImmediate(this.immediate);
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.immediate = undefined;
     this.timer = undefined;
   }
 
   end(): void {
-    clearInterval(this.heartbeat);
+    this.stopHeartbeat();
     if (!this.opened && !this.closed) this.open();
     this.cancelScheduled();
     // Whatever waits for a drain goes with the end: res.end queues it behind the rest.

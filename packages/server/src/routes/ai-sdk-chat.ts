@@ -126,7 +126,7 @@ export function aiSdkChatRoutes(deps: {
 /** The turn this request started: a dropped connection is a cancel (after the resume grace). */
 async function streamTurn(ctx: Context, turn: RunningTurn): Promise<void> {
   ctx.respond = false;
-  const writer = new SseWriter(ctx.res);
+  const writer = new SseWriter(ctx.res, turn.clock);
   writer.open(UI_MESSAGE_STREAM_HEADERS);
   const sink = new UiMessageSink(writer, turn.conversationId);
   const unsubscribe = turn.events.subscribe(sink);
@@ -150,7 +150,7 @@ async function follow(
   afterSeq: number,
   answered: readonly ApprovalAnswer[] = [],
 ): Promise<void> {
-  const writer = new SseWriter(ctx.res);
+  const writer = new SseWriter(ctx.res, turns.clock);
   const sink = new UiMessageSink(writer, conversationId, answered);
   const following = await turns.follow(owner, conversationId, afterSeq, sink);
   ctx.respond = false;

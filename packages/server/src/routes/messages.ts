@@ -174,7 +174,7 @@ export function streamRoutes(deps: { turns: TurnRunner }): AnyRoute[] {
       async handler(ctx, { query, params }) {
         const user = ctx.state.user!;
         const afterSeq = query.afterSeq ?? lastEventId(ctx.get('last-event-id'));
-        const writer = new SseWriter(ctx.res);
+        const writer = new SseWriter(ctx.res, deps.turns.clock);
         const following = await deps.turns.follow(user, params.id, afterSeq, writer);
         ctx.respond = false;
         writer.open();
@@ -221,7 +221,7 @@ function lastEventId(header: string): number {
 }
 
 async function streamSse(turn: RunningTurn, res: ServerResponse): Promise<void> {
-  const writer = new SseWriter(res);
+  const writer = new SseWriter(res, turn.clock);
   writer.open();
   const unsubscribe = turn.events.subscribe(writer);
   // A dropped connection cancels; a reader cut off for falling behind does not (it resumes).

@@ -1,4 +1,5 @@
 import type { ErrorBody, Message, ParleyEvent } from '@parley/sdk/protocol';
+import type { Clock } from '../clock/clock.js';
 import { EMPTY_RECALL } from '../memory/recall.js';
 import type { RecallResult } from '../memory/recall.js';
 import type { ChatMessage } from '../providers/provider.js';
@@ -104,6 +105,11 @@ export class RunningTurn {
     this.events.emit({ type: 'message.created', message: started.userMessage });
     this.lease.start();
     this.done = this.run();
+  }
+
+  /** The app's clock: transports coalesce and heartbeat on it. */
+  get clock(): Clock {
+    return this.deps.clock;
   }
 
   get responseId(): string {

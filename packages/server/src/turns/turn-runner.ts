@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../errors/domain-error.js';
 import { EMPTY_RECALL } from '../memory/recall.js';
 import { RunningTurn, SEQ_BLOCK } from './running-turn.js';
-import type { TimerHandle } from '../clock/clock.js';
+import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { Owner } from '../db/scoped.js';
 import { followConversation } from './follow-turn.js';
 import { watchConversation } from './watch-conversation.js';
@@ -41,6 +41,11 @@ export class TurnRunner {
       logOf: (owner, id) => this.logOf(owner, id),
       cancelLocal: (owner, id) => this.cancelLocal(owner, id),
     });
+  }
+
+  /** The app's clock: transports coalesce and heartbeat on it. */
+  get clock(): Clock {
+    return this.deps.clock;
   }
 
   /** Listens for other instances' requests (mirror, cancel); returns the stop function. */

@@ -62,7 +62,7 @@ export class WsConnection {
     token: string | null,
     private readonly caps: ConnectionCaps,
   ) {
-    this.sink = new WsSink(ws, socket);
+    this.sink = new WsSink(ws, socket, services.clock);
     this.frames = new TokenBucket(limits.frameBurst, limits.framesPerSecond, () =>
       services.clock.now(),
     );

@@ -1,6 +1,8 @@
 import type { Duplex } from 'node:stream';
 import type { ParleyEvent, ServerFrame } from '@parley/sdk/protocol';
 import { WebSocket } from 'ws';
+import type { Clock, TimerHandle } from '../clock/clock.js';
+import { systemClock } from '../clock/clock.js';
 import type { EventSink } from '../turns/turn-event-log.js';
 
 /** A client that stops reading this far behind is dropped rather than buffered forever. */
@@ -17,7 +19,7 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 export class WsSink implements EventSink {
   private queue: string[] = [];
   private immediate: NodeJS.Immediate | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private lastFlush = 0;
   /** Responses whose first delta went out (later ones may wait for the next batch). */
   private readonly streaming = new Set<string>();
@@ -27,6 +29,8 @@ export class WsSink implements EventSink {
   constructor(
     private readonly ws: WebSocket,
     private readonly socket: Duplex,
+    /** Coalescing runs on it (the app's clock; a ManualClock in tests). */
+    private readonly clock: Clock = systemClock,
     private readonly flushIntervalMs = 10,
   ) {}
 
@@ -57,21 +61,19 @@ export class WsSink implements EventSink {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.queue.push(frame);
     if (this.immediate) return;
-    if (urgent || performance.now() - this.lastFlush >= this.flushIntervalMs) {
-      clearTimeout(this.timer);
+    const now = this.clock.now();
+    if (urgent || now - this.lastFlush >= this.flushIntervalMs) {
+      this.clock.clearTimeout(this.timer);
       this.timer = undefined;
       this.immediate = setImmediate(this.flush);
     } else if (!this.timer) {
-      this.timer = setTimeout(
-        this.flush,
-        this.lastFlush + this.flushIntervalMs - performance.now(),
-      );
+      this.timer = this.clock.setTimeout(this.flush, this.lastFlush + this.flushIntervalMs - now);
     }
   }
 
   readonly flush = (): void => {
     if (this.immediate) clearImmediate(this.immediate);
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.immediate = undefined;
     this.timer = undefined;
     const frames = this.queue;
@@ -81,7 +83,7 @@ export class WsSink implements EventSink {
       this.ws.terminate();
       return;
     }
-    this.lastFlush = performance.now();
+    this.lastFlush = this.clock.now();
     this.socket.cork();
     for (const f of frames) this.ws.send(f);
     this.socket.uncork();
