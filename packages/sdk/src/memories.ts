@@ -1,16 +1,9 @@
 import type { Http } from './http/http-client.js';
 import type { CallOptions } from './resources/call-options.js';
 import type { RecalledMemoryItem, RecalledPassageItem } from './protocol/events.js';
-import type {
-  Conversation,
-  EndUser,
-  Memory,
-  MemoryKind,
-  Message,
-  Page,
-} from './protocol/resources.js';
+import type { Memory, MemoryKind, Page, UserExport } from './protocol/resources.js';
 
-export type { Memory, MemoryKind } from './protocol/resources.js';
+export type { Memory, MemoryKind, UserExport } from './protocol/resources.js';
 
 /** What a turn would recall for a text: the same memories and passages `memory.recalled` shows. */
 export interface RecallResponse {
@@ -45,21 +38,6 @@ export interface MemoriesApi {
   forgetAll(
     options?: CallOptions,
   ): Promise<{ deleted: { memories: number; messageEmbeddings: number } }>;
-}
-
-/** `GET /v1/me/export`: everything stored about the user. */
-export interface UserExport {
-  exportedAt: string;
-  user: EndUser & { traits: Record<string, unknown>; createdAt: string | null };
-  preferences: {
-    timezone: string | null;
-    locale: string | null;
-    data: Record<string, unknown>;
-    updatedAt: string | null;
-  } | null;
-  conversations: (Conversation & { messages: Message[] })[];
-  /** Includes history: superseded and forgotten versions. */
-  memories: (Memory & { invalidatedAt: string | null; supersededBy: string | null })[];
 }
 
 /** The signed-in user's own data. */

@@ -86,3 +86,18 @@ export interface Memory {
   createdAt: string;
   updatedAt: string;
 }
+
+/** `GET /v1/me/export`: everything stored about the user. */
+export interface UserExport {
+  exportedAt: string;
+  user: EndUser & { traits: Record<string, unknown>; createdAt: string | null };
+  preferences: {
+    timezone: string | null;
+    locale: string | null;
+    data: Record<string, unknown>;
+    updatedAt: string | null;
+  } | null;
+  conversations: (Conversation & { messages: Message[] })[];
+  /** Includes history: superseded and forgotten versions. */
+  memories: (Memory & { invalidatedAt: string | null; supersededBy: string | null })[];
+}

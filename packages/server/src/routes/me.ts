@@ -5,7 +5,7 @@ import { authErrors, notFoundError } from '../http/schemas/common.js';
 import { profileExample, profileSchema } from '../http/schemas/user.js';
 import type { UserDirectoryStore } from '../stores/user-directory-store.js';
 import type { Clock } from '../clock/clock.js';
-import type { UserExport } from '../stores/user-export-store.js';
+import type { UserExport } from '@parley/sdk/protocol';
 import type { Owner } from '../db/scoped.js';
 import { exportSchema, exportExample } from '../http/schemas/export.js';
 

@@ -1,36 +1,13 @@
-import type { Conversation, Message } from '@parley/sdk/protocol';
+import type { Message, UserExport } from '@parley/sdk/protocol';
 import type { Knex } from 'knex';
 import type { Owner } from '../db/scoped.js';
 import { scope, tenantScope } from '../db/scoped.js';
 import { notFound } from '../errors/domain-error.js';
 import { toConversation, toMessage } from '../http/dto.js';
-import type { MemoryResource } from '../memory/memory-dto.js';
 import { MEMORY_COLUMNS, toMemory } from '../memory/memory-dto.js';
 import { toIsoOrNull } from './to-iso.js';
 
 type Row = Record<string, unknown>;
-
-/** Everything stored about one user, for data portability. */
-export interface UserExport {
-  exportedAt: string;
-  user: {
-    id: string;
-    externalId: string | null;
-    anonymous: boolean;
-    name: string | null;
-    email: string | null;
-    traits: Record<string, unknown>;
-    createdAt: string | null;
-  };
-  preferences: {
-    timezone: string | null;
-    locale: string | null;
-    data: Record<string, unknown>;
-    updatedAt: string | null;
-  } | null;
-  conversations: (Conversation & { messages: Message[] })[];
-  memories: (MemoryResource & { invalidatedAt: string | null; supersededBy: string | null })[];
-}
 
 const MESSAGE_COLUMNS = [
   'id',
